@@ -1,0 +1,75 @@
+"""Typed settings read from MATCHMAKER_* environment variables.
+
+Settings are built explicitly (``Settings()`` in create_app or the CLI), never at import,
+so tests can point two apps at two data dirs in one process.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MATCHMAKER_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"))
+    database_url: str | None = None
+    secret_key: str | None = None
+    # Cookies are marked Secure when the request came over TLS; force it behind a TLS proxy.
+    cookie_secure: bool | None = None
+    session_days: int = Field(default=14, ge=1, le=365)
+    public_url: str = "http://127.0.0.1:8000"
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"MATCHMAKER_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters"
+            )
+        return value
+
+    def prepared(self) -> Settings:
+        """Resolve defaults that need the data dir: the dir itself, the database, the secret."""
+        data_dir = self.data_dir.expanduser().resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        database_url = self.database_url or f"sqlite:///{data_dir / 'matchmaker.sqlite3'}"
+        secret_key = self.secret_key or _stored_secret(data_dir)
+        return self.model_copy(
+            update={"data_dir": data_dir, "database_url": database_url, "secret_key": secret_key}
+        )
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url is None:
+            raise RuntimeError("Settings.prepared() must be called before use")
+        return self.database_url
+
+    @property
+    def secret(self) -> str:
+        if self.secret_key is None:
+            raise RuntimeError("Settings.prepared() must be called before use")
+        return self.secret_key
+
+
+def _stored_secret(data_dir: Path) -> str:
+    """Generate the secret once per data dir so sessions survive restarts without config."""
+    path = data_dir / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    value = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(value, encoding="utf-8")
+    return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment plus explicit overrides, with data-dir defaults resolved."""
+    return Settings(**overrides).prepared()  # type: ignore[arg-type]

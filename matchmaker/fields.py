@@ -1,0 +1,134 @@
+"""Enumerations and validated field types shared by the ORM, the API and the importer.
+
+One definition per field keeps the API, the import format and the database in agreement:
+a value the API refuses is refused by the importer with the same message.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from matchmaker.uscc import validate_uscc
+
+
+class EnterpriseSize(StrEnum):
+    """National SME size classes (工信部联企业〔2011〕300号): large firms post needs."""
+
+    LARGE = "large"
+    MEDIUM = "medium"
+    SMALL = "small"
+    MICRO = "micro"
+
+
+class NeedType(StrEnum):
+    TECHNOLOGY = "technology"
+    SUPPLY_CHAIN = "supply_chain"
+    INVESTMENT = "investment"
+    INCUBATION = "incubation"
+    SERVICE = "service"
+
+
+class NeedStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CloseReason(StrEnum):
+    FILLED = "filled"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class ProfileStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Role(StrEnum):
+    FIRM = "firm"
+    SME = "sme"
+    ORGANISER = "organiser"
+    ADMIN = "admin"
+
+
+KNOWN_TAGS = ("专精特新", "专精特新小巨人", "高新技术企业", "科技型中小企业")
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_chars(value: str) -> str:
+    # Control characters break XLSX export and terminal output; refuse them at the door.
+    if _CONTROL.search(value):
+        raise ValueError("contains a control character")
+    return value
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line")
+    return value
+
+
+def _none_as_empty_list(value: object) -> object:
+    return [] if value is None else value
+
+
+def _no_duplicates(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"lists {value!r} twice")
+        seen.add(value)
+    return values
+
+
+RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_control_chars),
+    AfterValidator(_single_line),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_control_chars),
+]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000),
+    AfterValidator(_no_control_chars),
+]
+ListItem = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_no_control_chars),
+    AfterValidator(_single_line),
+]
+TextList = Annotated[
+    list[ListItem],
+    BeforeValidator(_none_as_empty_list),
+    Field(max_length=100),
+    AfterValidator(_no_duplicates),
+]
+USCC = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(validate_uscc)]
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        max_length=254,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    ),
+]
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9+()\- ]{3,40}$"),
+]
+Money = Annotated[float, Field(ge=0, le=100_000_000)]

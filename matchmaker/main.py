@@ -1,0 +1,44 @@
+"""Build the FastAPI application: routers, templates, static files, error handlers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from matchmaker import __version__, handlers, migrate
+from matchmaker.api import build_api_router
+from matchmaker.config import Settings, load_settings
+from matchmaker.db import Database
+from matchmaker.pages import router as pages_router
+from matchmaker.resources import web_dir
+
+API_DESCRIPTION = """
+matchmaker connects large enterprises' needs (技术研发, 供应链, 投资, 孵化, 服务) with SMEs'
+capability profiles. Authenticate with a session cookie (POST /api/v1/auth/login; writes then
+need the X-CSRF-Token header) or a personal API token (`Authorization: Bearer mm_...`).
+Errors are `application/problem+json` (RFC 9457); `errors` names each invalid field.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = (settings or load_settings()).prepared()
+    database = Database(settings.db_url)
+    migrate.upgrade(database)
+
+    app = FastAPI(
+        title="matchmaker",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.templates = Jinja2Templates(directory=web_dir() / "templates")
+    app.mount("/static", StaticFiles(directory=web_dir() / "static"), name="static")
+    app.include_router(build_api_router())
+    app.include_router(pages_router)
+    handlers.install(app)
+    return app

@@ -1,0 +1,1 @@
+"""The matching engine; importable and testable without the web app."""

@@ -1,0 +1,95 @@
+"""Who may do what: pure checks by role and ownership, shared by the API and the pages.
+
+Services call these and raise Forbidden or NotFound; records a user may not even see are
+reported as not found, so ids of drafts do not leak.
+"""
+
+from __future__ import annotations
+
+from matchmaker.accounts.models import User
+from matchmaker.fields import EnterpriseSize, NeedStatus, ProfileStatus, Role
+from matchmaker.needs.models import Need
+from matchmaker.profiles.models import CapabilityProfile
+
+Actor = User | None
+
+MEMBER_ROLES = (Role.FIRM, Role.SME)
+
+
+def is_admin(actor: Actor) -> bool:
+    return actor is not None and actor.role is Role.ADMIN
+
+
+def is_organiser(actor: Actor) -> bool:
+    return actor is not None and actor.role is Role.ORGANISER
+
+
+def is_member(actor: Actor, enterprise_id: str) -> bool:
+    return (
+        actor is not None
+        and actor.role in MEMBER_ROLES
+        and actor.enterprise_id is not None
+        and actor.enterprise_id == enterprise_id
+    )
+
+
+def role_fits_size(role: Role, size: EnterpriseSize) -> bool:
+    """Firm members belong to large enterprises, SME members to the other sizes."""
+    if role is Role.FIRM:
+        return size is EnterpriseSize.LARGE
+    if role is Role.SME:
+        return size is not EnterpriseSize.LARGE
+    return False
+
+
+# Enterprises
+def can_create_enterprise(actor: Actor) -> bool:
+    return is_admin(actor) or is_organiser(actor)
+
+
+def can_edit_enterprise(actor: Actor, enterprise_id: str) -> bool:
+    return is_admin(actor) or is_member(actor, enterprise_id)
+
+
+def can_delete_enterprise(actor: Actor) -> bool:
+    return is_admin(actor)
+
+
+def sees_contacts_by_role(actor: Actor, enterprise_id: str) -> bool:
+    """Members, organisers and admins see contacts; counterparts need mutual consent."""
+    return is_admin(actor) or is_organiser(actor) or is_member(actor, enterprise_id)
+
+
+# Needs
+def can_view_need(actor: Actor, need: Need) -> bool:
+    if need.status is not NeedStatus.DRAFT:
+        return True
+    return is_admin(actor) or is_member(actor, need.enterprise_id)
+
+
+def can_post_need(actor: Actor, enterprise_id: str) -> bool:
+    if is_admin(actor):
+        return True
+    return actor is not None and actor.role is Role.FIRM and is_member(actor, enterprise_id)
+
+
+def can_edit_need(actor: Actor, need: Need) -> bool:
+    return can_post_need(actor, need.enterprise_id)
+
+
+# Profiles
+def can_view_profile(actor: Actor, profile: CapabilityProfile) -> bool:
+    if profile.status is ProfileStatus.PUBLISHED:
+        return True
+    return is_admin(actor) or is_member(actor, profile.enterprise_id)
+
+
+def can_write_profile(actor: Actor, enterprise_id: str) -> bool:
+    if is_admin(actor):
+        return True
+    return actor is not None and actor.role is Role.SME and is_member(actor, enterprise_id)
+
+
+# Users
+def can_manage_users(actor: Actor) -> bool:
+    return is_admin(actor)

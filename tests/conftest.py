@@ -1,0 +1,133 @@
+"""Shared test fixtures: a fresh data dir, app and database per test, and small factories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from matchmaker import clock
+from matchmaker.accounts import security
+from matchmaker.accounts.models import User
+from matchmaker.accounts.schemas import TokenCreate
+from matchmaker.accounts.service import issue_token
+from matchmaker.config import Settings, load_settings
+from matchmaker.db import Database
+from matchmaker.enterprises.models import Enterprise
+from matchmaker.fields import EnterpriseSize, NeedStatus, NeedType, ProfileStatus, Role
+from matchmaker.main import create_app
+from matchmaker.needs.models import Need
+from matchmaker.profiles.models import CapabilityProfile
+
+PASSWORD = "Correct-Horse-42"
+_serial = itertools.count(1)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def app(settings: Settings) -> Any:
+    application = create_app(settings)
+    yield application
+    application.state.database.dispose()
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def db(app: Any) -> Iterator[Session]:
+    database: Database = app.state.database
+    with database.session() as session:
+        yield session
+
+
+class Factory:
+    """Builds records straight in the database; each call gets unique ids and names."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def enterprise(self, size: EnterpriseSize = EnterpriseSize.SMALL, **values: Any) -> Enterprise:
+        n = next(_serial)
+        defaults: dict[str, Any] = {
+            "id": f"ent-{n}",
+            "name": f"上海测试{n}科技有限公司",
+            "size": size,
+            "district": "浦东新区",
+            "tags": [],
+            "contact_name": f"联系人{n}",
+            "contact_phone": "021-55550000",
+            "contact_email": f"contact{n}@example.cn",
+        }
+        enterprise = Enterprise(**{**defaults, **values})
+        self.db.add(enterprise)
+        self.db.commit()
+        return enterprise
+
+    def profile(self, enterprise: Enterprise, **values: Any) -> CapabilityProfile:
+        n = next(_serial)
+        defaults: dict[str, Any] = {
+            "id": f"prof-{n}",
+            "enterprise_id": enterprise.id,
+            "title": f"电子特气供应 {n}",
+            "summary": "高纯电子特气的研发与供应",
+            "capabilities": ["NF3 提纯"],
+            "status": ProfileStatus.PUBLISHED,
+        }
+        profile = CapabilityProfile(**{**defaults, **values})
+        self.db.add(profile)
+        self.db.commit()
+        return profile
+
+    def need(self, enterprise: Enterprise, **values: Any) -> Need:
+        n = next(_serial)
+        defaults: dict[str, Any] = {
+            "id": f"need-{n}",
+            "enterprise_id": enterprise.id,
+            "type": NeedType.SUPPLY_CHAIN,
+            "title": f"晶圆厂电子特气本地化供应 {n}",
+            "description": "寻找12英寸晶圆厂电子特气供应商",
+            "status": NeedStatus.OPEN,
+            "deadline": clock.today() + dt.timedelta(days=60),
+        }
+        need = Need(**{**defaults, **values})
+        self.db.add(need)
+        self.db.commit()
+        return need
+
+    def user(self, role: Role, enterprise: Enterprise | None = None, **values: Any) -> User:
+        n = next(_serial)
+        defaults: dict[str, Any] = {
+            "id": f"user-{n}",
+            "email": f"user{n}@example.cn",
+            "password_hash": security.hash_password(PASSWORD),
+            "display_name": f"用户{n}",
+            "role": role,
+            "enterprise_id": enterprise.id if enterprise else None,
+        }
+        user = User(**{**defaults, **values})
+        self.db.add(user)
+        self.db.commit()
+        return user
+
+    def token_headers(self, user: User) -> dict[str, str]:
+        _token, raw = issue_token(self.db, user=user, data=TokenCreate(name="test"))
+        return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def make(db: Session) -> Factory:
+    return Factory(db)
