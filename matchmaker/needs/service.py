@@ -33,10 +33,16 @@ class NeedFilters:
 
 
 def expire_overdue(db: Session) -> int:
-    """Close open needs whose deadline has passed; run before every read so none lingers."""
+    """Close open needs whose deadline has passed; run before every read so none lingers.
+
+    The indexed existence check keeps reads from taking a write lock when nothing is due.
+    """
+    overdue = (Need.status == NeedStatus.OPEN, Need.deadline < clock.today())
+    if db.scalar(select(Need.id).where(*overdue).limit(1)) is None:
+        return 0
     result = db.execute(
         update(Need)
-        .where(Need.status == NeedStatus.OPEN, Need.deadline < clock.today())
+        .where(*overdue)
         .values(status=NeedStatus.CLOSED, close_reason=CloseReason.EXPIRED, closed_at=utcnow())
         .execution_options(synchronize_session=False)
     )

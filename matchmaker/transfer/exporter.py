@@ -8,8 +8,9 @@ from typing import Any, BinaryIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from matchmaker.needs.service import expire_overdue
 from matchmaker.transfer.importer import Progress, no_progress
-from matchmaker.transfer.kinds import Kind
+from matchmaker.transfer.kinds import NEEDS, Kind
 from matchmaker.transfer.writers import WRITERS
 
 
@@ -29,5 +30,7 @@ def export(
     db: Session, kind: Kind, fmt: str, stream: BinaryIO, *, progress: Progress[Any] = no_progress
 ) -> int:
     writer = WRITERS[fmt]
+    if kind is NEEDS:
+        expire_overdue(db)  # an export must not show a need as open past its deadline
     records = progress(iter_records(db, kind), count(db, kind), f"exporting {kind.name}")
     return writer.write(kind, records, stream)
