@@ -20,15 +20,14 @@ from pathlib import Path
 
 def run_step(label: str, args: list[str], env: dict[str, str]) -> None:
     started = time.perf_counter()
-    with Path(os.devnull).open("wb") as sink:
+    # stderr goes to a file: a pipe read only after the child exits fills up and blocks it.
+    with Path(os.devnull).open("wb") as sink, tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "matchmaker", *args],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.PIPE,
+            [sys.executable, "-m", "matchmaker", *args], env=env, stdout=sink, stderr=errors
         )
         _pid, status, usage = os.wait4(process.pid, 0)
-        stderr = process.stderr.read().decode() if process.stderr else ""
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     elapsed = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"{label} failed:\n{stderr}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from matchmaker.deps import csrf_header
 from matchmaker.schemas import Problem
@@ -13,7 +14,7 @@ PROBLEM = "application/problem+json"
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the problem responses a route can give."""
+    """OpenAPI entries for the problem responses a route can give (422 always can)."""
     descriptions = {
         401: "Not authenticated",
         403: "Not allowed for this user",
@@ -21,10 +22,45 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflicts with the record's state or another record",
         422: "Invalid input; `errors` names each field",
     }
-    return {
-        status: {"model": Problem, "description": descriptions[status], "content": {PROBLEM: {}}}
-        for status in statuses
-    }
+    return {status: {"description": descriptions[status]} for status in {*statuses, 422}}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Describe every 4xx/5xx response as application/problem+json with the Problem schema.
+
+    FastAPI documents error models as application/json and 422 as its own validation
+    shape; the app sends neither, so the document is rewritten once to say what is sent.
+    """
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, definition in (
+            Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            .pop("$defs", {})
+            .items()
+        ):
+            components[name] = definition
+        components["Problem"] = Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        components["Problem"].pop("$defs", None)
+        reference = {"$ref": "#/components/schemas/Problem"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if status.isdigit() and int(status) >= 400:
+                        response["content"] = {PROBLEM: {"schema": reference}}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def build_api_router() -> APIRouter:

@@ -58,7 +58,11 @@ def problem_response(
 
 
 def _location(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc)
+    """Body fields are named as in the record (`title`), parameters by where they are."""
+    parts = [str(part) for part in loc]
+    if parts[:1] == ["body"] and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts)
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:

@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from matchmaker import __version__, handlers, migrate
-from matchmaker.api import build_api_router
+from matchmaker.api import build_api_router, document_problems
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import Database
 from matchmaker.pages import router as pages_router
@@ -41,4 +41,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(build_api_router())
     app.include_router(pages_router)
     handlers.install(app)
+    document_problems(app)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,11 @@ from matchmaker.profiles.models import CapabilityProfile
 
 PASSWORD = "Correct-Horse-42"
 _serial = itertools.count(1)
+
+
+@functools.cache
+def _password_hash() -> str:
+    return security.hash_password(PASSWORD)
 
 
 @pytest.fixture
@@ -113,11 +119,12 @@ class Factory:
         defaults: dict[str, Any] = {
             "id": f"user-{n}",
             "email": f"user{n}@example.cn",
-            "password_hash": security.hash_password(PASSWORD),
             "display_name": f"用户{n}",
             "role": role,
             "enterprise_id": enterprise.id if enterprise else None,
         }
+        if "password_hash" not in values:  # argon2 is slow on purpose: hash only when needed
+            defaults["password_hash"] = _password_hash()
         user = User(**{**defaults, **values})
         self.db.add(user)
         self.db.commit()

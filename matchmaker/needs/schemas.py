@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from matchmaker.fields import (
     CloseReason,
@@ -32,17 +32,15 @@ class NeedFields(BaseModel):
     budget_max: Money | None = None
     deadline: dt.date | None = None
 
-    @model_validator(mode="after")
-    def _budget_order(self) -> Self:
-        if (
-            self.budget_min is not None
-            and self.budget_max is not None
-            and self.budget_min > self.budget_max
-        ):
+    @field_validator("budget_max")
+    @classmethod
+    def _budget_order(cls, budget_max: float | None, info: ValidationInfo) -> float | None:
+        budget_min = info.data.get("budget_min")
+        if budget_min is not None and budget_max is not None and budget_min > budget_max:
             raise ValueError(
-                f"budget_min ({self.budget_min:g}) is larger than budget_max ({self.budget_max:g})"
+                f"budget_min ({budget_min:g}) is larger than budget_max ({budget_max:g})"
             )
-        return self
+        return budget_max
 
 
 class NeedRecord(NeedFields):

@@ -12,7 +12,7 @@ from matchmaker.db import utcnow
 from matchmaker.enterprises import service as enterprises
 from matchmaker.enterprises.models import Enterprise
 from matchmaker.errors import FieldError, Forbidden, InvalidState, NotFound, ValidationFailed
-from matchmaker.fields import CloseReason, EnterpriseSize, NeedStatus, NeedType
+from matchmaker.fields import CloseReason, EnterpriseSize, NeedStatus, NeedType, Role
 from matchmaker.ids import new_id
 from matchmaker.needs.models import Need
 from matchmaker.needs.schemas import NeedCreate, NeedFields, NeedUpdate
@@ -93,6 +93,8 @@ def _visible(actor: Actor):  # type: ignore[no-untyped-def]
 
 
 def create(db: Session, *, actor: Actor, data: NeedCreate) -> Need:
+    if not (policy.is_admin(actor) or (actor is not None and actor.role is Role.FIRM)):
+        raise Forbidden("only members of a large enterprise and admins post needs")
     enterprise_id = _owner_for_new(actor, data.enterprise_id)
     if not policy.can_post_need(actor, enterprise_id):
         raise Forbidden("only members of a large enterprise and admins may post its needs")

@@ -12,7 +12,7 @@ from matchmaker import policy
 from matchmaker.enterprises import service as enterprises
 from matchmaker.enterprises.models import Enterprise
 from matchmaker.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from matchmaker.fields import EnterpriseSize, ProfileStatus
+from matchmaker.fields import EnterpriseSize, ProfileStatus, Role
 from matchmaker.ids import new_id
 from matchmaker.policy import Actor
 from matchmaker.profiles.models import CapabilityProfile
@@ -81,6 +81,8 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
 
 
 def create(db: Session, *, actor: Actor, data: ProfileCreate) -> CapabilityProfile:
+    if not (policy.is_admin(actor) or (actor is not None and actor.role is Role.SME)):
+        raise Forbidden("only members of an SME and admins publish capability profiles")
     enterprise_id = data.enterprise_id or (actor.enterprise_id if actor is not None else None)
     if enterprise_id is None:
         raise ValidationFailed(

@@ -210,7 +210,7 @@ def test_every_bad_record_is_listed_with_location_field_and_reason(
     found = {(i.location.split()[-1], i.record_id, i.field) for i in failure.value.issues}
     assert found == {
         ("2", "n-type", "type"),
-        ("3", "n-budget", "(record)"),
+        ("3", "n-budget", "budget_max"),
         ("4", "n-date", "deadline"),
         ("7", "n-extra", "colour"),
         ("8", "n-notitle", "title"),
