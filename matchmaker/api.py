@@ -66,10 +66,17 @@ def document_problems(app: FastAPI) -> None:
 def build_api_router() -> APIRouter:
     from matchmaker.accounts.router import router as accounts_router
     from matchmaker.enterprises.router import router as enterprises_router
+    from matchmaker.matching.router import router as matching_router
     from matchmaker.needs.router import router as needs_router
     from matchmaker.profiles.router import router as profiles_router
 
     router = APIRouter(prefix="/api/v1", dependencies=[Depends(csrf_header)])
-    for child in (accounts_router, enterprises_router, profiles_router, needs_router):
+    for child in (
+        accounts_router,
+        enterprises_router,
+        profiles_router,
+        needs_router,
+        matching_router,
+    ):
         router.include_router(child)
     return router

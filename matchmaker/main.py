@@ -10,6 +10,7 @@ from matchmaker import __version__, handlers, migrate
 from matchmaker.api import build_api_router, document_problems
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import Database
+from matchmaker.matching.service import MatchingService
 from matchmaker.pages import router as pages_router
 from matchmaker.resources import web_dir
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.matching = MatchingService(settings.data_dir)
     app.state.templates = Jinja2Templates(directory=web_dir() / "templates")
     app.mount("/static", StaticFiles(directory=web_dir() / "static"), name="static")
     app.include_router(build_api_router())

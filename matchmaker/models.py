@@ -1,6 +1,7 @@
 """Every ORM model, imported in one place so the metadata is complete for Alembic."""
 
 from matchmaker.accounts.models import ApiToken, LoginSession, User
+from matchmaker.changes.models import Change
 from matchmaker.db import Base
 from matchmaker.enterprises.models import Enterprise, MeetingConsent
 from matchmaker.needs.models import Need
@@ -10,6 +11,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "CapabilityProfile",
+    "Change",
     "Enterprise",
     "LoginSession",
     "MeetingConsent",

@@ -93,3 +93,14 @@ def can_write_profile(actor: Actor, enterprise_id: str) -> bool:
 # Users
 def can_manage_users(actor: Actor) -> bool:
     return is_admin(actor)
+
+
+# Matching
+def can_see_matches(actor: Actor, need: Need) -> bool:
+    """Ranked candidates of a need: its firm, organisers and admins."""
+    return is_admin(actor) or is_organiser(actor) or can_edit_need(actor, need)
+
+
+def can_see_recommendations(actor: Actor, profile: CapabilityProfile) -> bool:
+    """Needs recommended to a profile: its SME, organisers and admins."""
+    return is_admin(actor) or is_organiser(actor) or can_write_profile(actor, profile.enterprise_id)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker import policy
+from matchmaker.changes import service as changes
 from matchmaker.enterprises.models import Enterprise, MeetingConsent
 from matchmaker.enterprises.schemas import (
     Contact,
@@ -62,6 +63,7 @@ def create(db: Session, *, actor: Actor, data: EnterpriseData) -> Enterprise:
     _check_uscc_free(db, data.uscc, enterprise_id=None)
     enterprise = Enterprise(id=new_id("ent"), **data.model_dump())
     db.add(enterprise)
+    changes.record(db, "enterprises", [enterprise.id])
     db.commit()
     return enterprise
 
@@ -81,6 +83,7 @@ def update(db: Session, *, actor: Actor, enterprise_id: str, patch: EnterpriseUp
     _check_uscc_free(db, data.uscc, enterprise_id=enterprise_id)
     for field, value in data.model_dump().items():
         setattr(enterprise, field, value)
+    changes.record(db, "enterprises", [enterprise.id])
     db.commit()
     return enterprise
 
@@ -90,6 +93,7 @@ def delete(db: Session, *, actor: Actor, enterprise_id: str) -> None:
     if not policy.can_delete_enterprise(actor):
         raise Forbidden("only admins delete enterprises")
     db.delete(enterprise)
+    changes.record(db, "enterprises", [enterprise_id])
     db.commit()
 
 

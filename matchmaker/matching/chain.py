@@ -7,6 +7,7 @@ Edges: `supplies` (upstream segment → downstream segment) and `part_of` (segme
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -106,3 +107,103 @@ def load_chain_graph(directory: Path) -> ChainGraph:
 def default_chain_graph() -> ChainGraph:
     """The shipped graph, loaded once per process on first use."""
     return load_chain_graph(models_dir() / "chain")
+
+
+class Relation(StrEnum):
+    """How an offered segment relates to an asked one, strongest first (direction-aware)."""
+
+    SAME = "same"
+    SUPPLIER = "supplier"  # the offered segment directly supplies the asked one
+    SIBLING = "sibling"  # both supply the same downstream segment
+    TWO_HOPS = "two_hops"  # offered → X → asked
+    SAME_CHAIN = "same_chain"
+    BUYER = "buyer"  # the offered segment consumes the asked one: a customer, not a supplier
+    UNRELATED = "unrelated"
+
+
+RELATION_STRENGTH = {
+    Relation.SAME: 1.0,
+    Relation.SUPPLIER: 0.6,
+    Relation.SIBLING: 0.5,
+    Relation.TWO_HOPS: 0.3,
+    Relation.SAME_CHAIN: 0.15,
+    Relation.BUYER: 0.0,
+    Relation.UNRELATED: 0.0,
+}
+
+
+class Relations:
+    """Precomputed relations from each asked segment to every related offered segment."""
+
+    def __init__(self, chain_graph: ChainGraph) -> None:
+        self.chain_graph = chain_graph
+        graph = chain_graph.graph
+        supplies = {
+            s: {t for t in graph.successors(s) if graph.edges[s, t]["kind"] == "supplies"}
+            for s in chain_graph.segments
+        }
+        supplied_by: dict[str, set[str]] = {s: set() for s in chain_graph.segments}
+        for source, targets in supplies.items():
+            for target in targets:
+                supplied_by[target].add(source)
+        self._table: dict[str, dict[str, Relation]] = {}
+        for asked in chain_graph.segments:
+            row: dict[str, Relation] = {}
+            chain = chain_graph.segments[asked].chain
+            for other in chain_graph.segments_of(chain):
+                row[other.id] = Relation.SAME_CHAIN
+            for hop in supplied_by[asked]:
+                for far in supplied_by[hop]:
+                    row[far] = Relation.TWO_HOPS
+            for downstream in supplies[asked]:
+                for sibling in supplied_by[downstream]:
+                    row[sibling] = Relation.SIBLING
+            for buyer in supplies[asked]:
+                row[buyer] = Relation.BUYER
+            for supplier in supplied_by[asked]:
+                row[supplier] = Relation.SUPPLIER
+            row[asked] = Relation.SAME
+            self._table[asked] = row
+
+    def relation(self, asked: str, offered: str) -> Relation:
+        return self._table.get(asked, {}).get(offered, Relation.UNRELATED)
+
+    def related(self, asked: str) -> dict[str, Relation]:
+        """Every offered segment with a relation to `asked` (unrelated ones are absent)."""
+        return self._table.get(asked, {})
+
+    def describe(self, asked: str, offered: str) -> str:
+        """The relation in words, e.g. "电子特气 → 晶圆制造：上游直接供应"."""
+        segments = self.chain_graph.segments
+        a, o = segments[asked].name, segments[offered].name
+        relation = self.relation(asked, offered)
+        return {
+            Relation.SAME: f"同一产业链环节：{a}",
+            Relation.SUPPLIER: f"{o} → {a}：上游直接供应",
+            Relation.SIBLING: f"{o} 与 {a}：同为下游环节的供应方（兄弟环节）",
+            Relation.TWO_HOPS: f"{o} → … → {a}：上游二级供应",
+            Relation.SAME_CHAIN: f"{o} 与 {a}：同属{self._chain_name(asked)}产业链",
+            Relation.BUYER: f"{o} 是 {a} 的下游用户，而非供应方",
+            Relation.UNRELATED: f"{o} 与 {a}：产业链上无直接关联",
+        }[relation]
+
+    def _chain_name(self, segment_id: str) -> str:
+        return self.chain_graph.chains[self.chain_graph.segments[segment_id].chain].name
+
+
+def export_json(chain_graph: ChainGraph) -> dict[str, Any]:
+    """Nodes and typed edges, for drawing the graph in a browser."""
+    nodes: list[dict[str, Any]] = [
+        {"id": c.id, "kind": "chain", "name": c.name, "name_en": c.name_en}
+        for c in chain_graph.chains.values()
+    ]
+    nodes.extend(
+        {"id": s.id, "kind": "segment", "chain": s.chain, "name": s.name, "name_en": s.name_en,
+         "aliases": list(s.aliases), "gbt4754": list(s.gbt4754)}
+        for s in chain_graph.segments.values()
+    )  # fmt: skip
+    edges = [
+        {"source": source, "target": target, "kind": data["kind"]}
+        for source, target, data in chain_graph.graph.edges(data=True)
+    ]
+    return {"nodes": nodes, "edges": edges}

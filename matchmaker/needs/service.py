@@ -8,6 +8,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from matchmaker import clock, policy
+from matchmaker.changes import service as changes
 from matchmaker.db import utcnow
 from matchmaker.enterprises import service as enterprises
 from matchmaker.enterprises.models import Enterprise
@@ -38,16 +39,18 @@ def expire_overdue(db: Session) -> int:
     The indexed existence check keeps reads from taking a write lock when nothing is due.
     """
     overdue = (Need.status == NeedStatus.OPEN, Need.deadline < clock.today())
-    if db.scalar(select(Need.id).where(*overdue).limit(1)) is None:
+    ids = list(db.scalars(select(Need.id).where(*overdue)))
+    if not ids:
         return 0
-    result = db.execute(
+    db.execute(
         update(Need)
-        .where(*overdue)
+        .where(Need.id.in_(ids))
         .values(status=NeedStatus.CLOSED, close_reason=CloseReason.EXPIRED, closed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    changes.record(db, "needs", ids)
     db.commit()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return len(ids)
 
 
 def get(db: Session, *, actor: Actor, need_id: str) -> Need:
@@ -111,6 +114,7 @@ def create(db: Session, *, actor: Actor, data: NeedCreate) -> Need:
     fields = data.model_dump(exclude={"enterprise_id", "publish"})
     need = Need(id=new_id("need"), enterprise_id=enterprise_id, status=status, **fields)
     db.add(need)
+    changes.record(db, "needs", [need.id])
     db.commit()
     return need
 
@@ -127,6 +131,7 @@ def update_need(db: Session, *, actor: Actor, need_id: str, patch: NeedUpdate) -
         _check_deadline_ahead(data)
     for field, value in data.model_dump().items():
         setattr(need, field, value)
+    changes.record(db, "needs", [need.id])
     db.commit()
     return need
 
@@ -137,6 +142,7 @@ def publish(db: Session, *, actor: Actor, need_id: str) -> Need:
         raise InvalidState(f"only drafts can be published; this need is {need.status}")
     _check_deadline_ahead(need)
     need.status = NeedStatus.OPEN
+    changes.record(db, "needs", [need.id])
     db.commit()
     return need
 
@@ -151,6 +157,7 @@ def close(db: Session, *, actor: Actor, need_id: str, reason: CloseReason) -> Ne
             errors=[FieldError("reason", "choose filled or withdrawn")],
         )
     need.status, need.close_reason, need.closed_at = NeedStatus.CLOSED, reason, utcnow()
+    changes.record(db, "needs", [need.id])
     db.commit()
     return need
 
@@ -161,6 +168,7 @@ def reopen(db: Session, *, actor: Actor, need_id: str) -> Need:
         raise InvalidState(f"only closed needs can be reopened; this need is {need.status}")
     _check_deadline_ahead(need)
     need.status, need.close_reason, need.closed_at = NeedStatus.OPEN, None, None
+    changes.record(db, "needs", [need.id])
     db.commit()
     return need
 
@@ -170,6 +178,7 @@ def delete(db: Session, *, actor: Actor, need_id: str) -> None:
     if need.status is not NeedStatus.DRAFT and not policy.is_admin(actor):
         raise InvalidState("published needs are closed, not deleted, so answers keep their context")
     db.delete(need)
+    changes.record(db, "needs", [need_id])
     db.commit()
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from matchmaker import policy
+from matchmaker.changes import service as changes
 from matchmaker.enterprises import service as enterprises
 from matchmaker.enterprises.models import Enterprise
 from matchmaker.errors import FieldError, Forbidden, NotFound, ValidationFailed
@@ -101,6 +102,7 @@ def create(db: Session, *, actor: Actor, data: ProfileCreate) -> CapabilityProfi
         id=new_id("prof"), **data.model_dump(exclude={"enterprise_id"}), enterprise_id=enterprise_id
     )
     db.add(profile)
+    changes.record(db, "profiles", [profile.id])
     db.commit()
     return profile
 
@@ -112,13 +114,14 @@ def update_profile(
     current: dict[str, Any] = {
         field: getattr(profile, field) for field in ProfileFields.model_fields
     }
-    changes = patch.model_dump(exclude_unset=True)
-    status = changes.pop("status", None)
-    values = merged(ProfileFields, current, changes, what="profile").model_dump()
+    sent = patch.model_dump(exclude_unset=True)
+    status = sent.pop("status", None)
+    values = merged(ProfileFields, current, sent, what="profile").model_dump()
     if status is not None:
         values["status"] = status
     for field, value in values.items():
         setattr(profile, field, value)
+    changes.record(db, "profiles", [profile.id])
     db.commit()
     return profile
 
@@ -126,6 +129,7 @@ def update_profile(
 def delete(db: Session, *, actor: Actor, profile_id: str) -> None:
     profile = _editable(db, actor, profile_id)
     db.delete(profile)
+    changes.record(db, "profiles", [profile_id])
     db.commit()
 
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from matchmaker.changes import service as changes
 from matchmaker.db import utcnow
 from matchmaker.enterprises.models import Enterprise
 from matchmaker.fields import EnterpriseSize, NeedStatus
@@ -251,6 +252,7 @@ def _upsert(
             db.execute(insert(table), inserts)
         if updates:
             db.execute(update(table), updates)
+        changes.record(db, kind.name, [row["id"] for row in (*inserts, *updates)])
         counts.created += len(inserts)
         counts.updated += len(updates)
     return counts

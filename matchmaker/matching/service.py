@@ -1,0 +1,228 @@
+"""The matching engine against the database: build, persist, catch up, rank.
+
+The engine's index is persisted in the data dir so a restart does not rebuild it; every
+write appends to the change log, and before ranking the index applies the changes it has
+not seen (or rebuilds when they are many), so results reflect the data with no extra step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matchmaker.changes import service as changes
+from matchmaker.enterprises.models import Enterprise
+from matchmaker.errors import NotFound
+from matchmaker.fields import EnterpriseSize, NeedStatus, ProfileStatus
+from matchmaker.matching.chain import ChainGraph, default_chain_graph
+from matchmaker.matching.documents import NeedDoc, ProfileDoc, need_doc, profile_doc
+from matchmaker.matching.engine import Engine, Match
+from matchmaker.matching.ranker import Ranker
+from matchmaker.needs.models import Need
+from matchmaker.profiles.models import CapabilityProfile
+from matchmaker.resources import models_dir
+
+INDEX_FILE = "matching.joblib"
+FORMAT_VERSION = 1
+REBUILD_FRACTION = 0.2
+Progress = Callable[[int, int], None]
+
+
+def ranker_path() -> Path:
+    return models_dir() / "ranker" / "weights.json"
+
+
+def _graph_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((models_dir() / "chain").glob("*.yaml")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class _Loaded:
+    engine: Engine
+    seq: int
+
+
+def _columns(model: Any, names: Iterable[str]) -> list[Any]:
+    return [getattr(model, name) for name in names]
+
+
+PROFILE_COLUMNS = ("id", "enterprise_id", "title", "summary", "capabilities", "products",
+                   "certifications", "regions", "open_to", "funding_stage")  # fmt: skip
+NEED_COLUMNS = ("id", "enterprise_id", "type", "title", "description", "requirements",
+                "certifications", "regions", "status")  # fmt: skip
+
+
+def _enterprises(db: Session, ids: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    statement = select(Enterprise.id, Enterprise.name, Enterprise.size, Enterprise.district,
+                       Enterprise.city, Enterprise.tags, Enterprise.description)  # fmt: skip
+    if ids is not None:
+        statement = statement.where(Enterprise.id.in_(list(ids)))
+    return {row.id: dict(row._mapping) for row in db.execute(statement)}
+
+
+def _profile_docs(db: Session, condition: Any) -> Iterator[ProfileDoc]:
+    enterprises: dict[str, dict[str, Any]] = {}
+    statement = select(*_columns(CapabilityProfile, PROFILE_COLUMNS)).where(
+        CapabilityProfile.status == ProfileStatus.PUBLISHED, condition
+    )
+    rows = [dict(row._mapping) for row in db.execute(statement)]
+    missing = {row["enterprise_id"] for row in rows} - set(enterprises)
+    enterprises.update(_enterprises(db, missing) if len(missing) < 5000 else _enterprises(db))
+    for row in rows:
+        yield profile_doc(row, enterprises[row["enterprise_id"]])
+
+
+def _need_docs(db: Session, condition: Any) -> list[NeedDoc]:
+    statement = select(*_columns(Need, NEED_COLUMNS)).where(condition)
+    return [need_doc({**row._mapping, "status": row.status.value}) for row in db.execute(statement)]
+
+
+class MatchingService:
+    """One per process (app or CLI); thread-safe around the shared engine."""
+
+    def __init__(self, data_dir: Path, chain_graph: ChainGraph | None = None) -> None:
+        self.path = data_dir / "index" / INDEX_FILE
+        self.chain_graph = chain_graph or default_chain_graph()
+        self._loaded: _Loaded | None = None
+        self._lock = threading.RLock()
+
+    # Lifecycle -----------------------------------------------------------------------------
+    def rebuild(self, db: Session, progress: Progress | None = None) -> Engine:
+        """Build the index from the database and persist it."""
+        with self._lock:
+            seq = changes.latest(db)
+            engine = Engine(self.chain_graph, Ranker.load(ranker_path()))
+            profiles = list(_profile_docs(db, CapabilityProfile.id.is_not(None)))
+            needs = _need_docs(db, Need.id.is_not(None))
+            engine.build(
+                profiles, needs, self._own_segments(db, engine, {n.enterprise_id for n in needs})
+            )
+            if progress is not None:
+                progress(len(profiles), len(profiles))
+            self._loaded = _Loaded(engine, seq)
+            self._save()
+            return engine
+
+    def engine(self, db: Session) -> Engine:
+        """The engine, loaded or built, caught up with every change in the database."""
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = self._load()
+            if self._loaded is None:
+                return self.rebuild(db)
+            self._catch_up(db)
+            return self._loaded.engine
+
+    def _catch_up(self, db: Session) -> None:
+        if self._loaded is None:
+            return
+        newest, changed = changes.since(db, self._loaded.seq)
+        if newest == self._loaded.seq:
+            return
+        engine = self._loaded.engine
+        size = max(len(engine.profiles), 1)
+        if sum(len(ids) for ids in changed.values()) > max(REBUILD_FRACTION * size, 2000):
+            self.rebuild(db)
+            return
+        profile_ids, need_ids = set(changed["profiles"]), set(changed["needs"])
+        if changed["enterprises"]:
+            owners = list(changed["enterprises"])
+            profile_ids |= set(
+                db.scalars(
+                    select(CapabilityProfile.id).where(CapabilityProfile.enterprise_id.in_(owners))
+                )
+            )
+            need_ids |= set(db.scalars(select(Need.id).where(Need.enterprise_id.in_(owners))))
+        if profile_ids:
+            docs = list(_profile_docs(db, CapabilityProfile.id.in_(list(profile_ids))))
+            engine.remove_profiles(profile_ids - {d.id for d in docs})
+            engine.upsert_profiles(docs)
+        if need_ids:
+            needs = _need_docs(db, Need.id.in_(list(need_ids)))
+            engine.remove_needs(need_ids - {d.id for d in needs})
+            posters = {d.enterprise_id for d in needs}
+            engine.upsert_needs(needs, self._own_segments(db, engine, posters))
+        self._loaded.seq = newest
+
+    def _own_segments(
+        self, db: Session, engine: Engine, enterprise_ids: set[str]
+    ) -> dict[str, list[str]]:
+        enterprises = _enterprises(db, enterprise_ids)
+        return {
+            eid: engine.own_segments(f"{e['name']} {e.get('description') or ''}")
+            for eid, e in enterprises.items()
+            if e["size"] == EnterpriseSize.LARGE
+        }
+
+    def save(self) -> None:
+        with self._lock:
+            self._save()
+
+    def _save(self) -> None:
+        if self._loaded is None:
+            return
+        engine = self._loaded.engine
+        state = {
+            "version": FORMAT_VERSION,
+            "graph": _graph_digest(),
+            "ranker": engine.ranker,
+            "seq": self._loaded.seq,
+            "vectoriser": engine.vectoriser,
+            "vocabulary": engine.vocabulary,
+            "profiles": engine.profiles,
+            "needs": engine.needs,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        joblib.dump(state, temporary)
+        temporary.replace(self.path)
+
+    def _load(self) -> _Loaded | None:
+        if not self.path.exists():
+            return None
+        try:
+            state = joblib.load(self.path)
+        except Exception:  # a damaged or foreign file is rebuilt, never trusted
+            return None
+        if state.get("version") != FORMAT_VERSION or state.get("graph") != _graph_digest():
+            return None
+        engine = Engine(self.chain_graph, Ranker.load(ranker_path()))
+        engine.vectoriser = state["vectoriser"]
+        engine.vocabulary = state["vocabulary"]
+        engine.profiles = state["profiles"]
+        engine.needs = state["needs"]
+        return _Loaded(engine, int(state["seq"]))
+
+    # Queries ---------------------------------------------------------------------------------
+    def match(self, db: Session, need_id: str, top: int) -> list[Match]:
+        engine = self.engine(db)
+        if need_id not in engine.needs:
+            raise NotFound(f"need {need_id!r} does not exist")
+        return engine.match(need_id, top)
+
+    def recommend(self, db: Session, profile_id: str, top: int) -> list[Match]:
+        engine = self.engine(db)
+        if profile_id not in engine.profiles:
+            raise NotFound(f"profile {profile_id!r} does not exist or is not published")
+        open_needs = {
+            doc_id
+            for doc_id, doc in engine.needs.docs.items()
+            if doc.status == NeedStatus.OPEN.value
+        }
+        return engine.recommend(profile_id, top, open_needs)
+
+    def open_need_ids(self, db: Session) -> list[str]:
+        return list(
+            db.scalars(select(Need.id).where(Need.status == NeedStatus.OPEN).order_by(Need.id))
+        )
