@@ -103,6 +103,15 @@ def load_chain_graph(directory: Path) -> ChainGraph:
     return ChainGraph(chains=chains, segments=segments, graph=graph)
 
 
+def dictionary_terms(chain_graph: ChainGraph) -> list[str]:
+    """Every name, alias, keyword and product: the domain dictionary for segmentation."""
+    return [
+        term
+        for s in chain_graph.segments.values()
+        for term in (s.name, *s.aliases, *s.keywords, *s.products)
+    ]
+
+
 @cache
 def default_chain_graph() -> ChainGraph:
     """The shipped graph, loaded once per process on first use."""

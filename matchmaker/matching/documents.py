@@ -36,6 +36,13 @@ class NeedDoc:
     regions: tuple[str, ...]
     status: str = "open"
     segments: list[SegmentScore] = field(default_factory=list)
+    cert_keys: tuple[str, ...] = ()
+    region_keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Normalised once here, not once per ranked pair.
+        self.cert_keys = tuple(cert_key(c) for c in self.certifications)
+        self.region_keys = tuple(normalise(r) for r in self.regions)
 
     def fields(self) -> list[tuple[str, float]]:
         return [(self.title, 2.0), (self.text, 1.0)]
@@ -57,6 +64,15 @@ class ProfileDoc:
     tags: tuple[str, ...]
     segments: list[SegmentScore] = field(default_factory=list)
     cues: Cues = field(default_factory=lambda: Cues(buyer=False, distributor=False))
+    cert_keys: tuple[str, ...] = ()
+    served: frozenset[str] = frozenset()
+    stage: str = ""
+
+    def __post_init__(self) -> None:
+        self.cert_keys = tuple(k for k in (cert_key(c) for c in self.certifications) if k)
+        places = (*self.regions, self.district, self.city)
+        self.served = frozenset(normalise(r) for r in places if r)
+        self.stage = normalise(self.funding_stage)
 
     @property
     def text(self) -> str:

@@ -14,21 +14,31 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matchmaker.matching.assign import Analysed, SegmentAssigner
-from matchmaker.matching.chain import RELATION_STRENGTH, ChainGraph, Relation, Relations
+from matchmaker.matching.analysis import Document, analyse
+from matchmaker.matching.assign import SegmentAssigner
+from matchmaker.matching.chain import (
+    RELATION_STRENGTH,
+    ChainGraph,
+    Relation,
+    Relations,
+    default_chain_graph,
+    dictionary_terms,
+)
 from matchmaker.matching.documents import NeedDoc, ProfileDoc
 from matchmaker.matching.explain import reasons
 from matchmaker.matching.features import TEXT_FEATURES, pair_features
 from matchmaker.matching.ranker import Ranker, band
 from matchmaker.matching.table import DocTable
 from matchmaker.matching.text import Analyzer
+from matchmaker.matching.vectors import CountBuilder, Vectoriser
 
 CANDIDATES = 300
 GRAPH_BOOST = 0.5
 PROFILE_FIELDS = ("all", "title", "capabilities", "summary")
+PROFILE_TEXT_FIELDS = ("title", "capabilities", "summary")
 NEED_FIELDS = ("all",)
+NEED_TEXT_FIELDS = ("title", "text")
 # Which profile field each text feature compares the need's whole text with.
 TEXT_FIELD_OF = dict(zip(TEXT_FEATURES, PROFILE_FIELDS, strict=True))
 
@@ -45,78 +55,94 @@ class Match:
     reasons: list[str]
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
-
-
 class Engine:
     """Holds the graph, the analysers, the ranker and the indexed documents."""
 
     def __init__(self, chain_graph: ChainGraph, ranker: Ranker) -> None:
-        terms = [
-            t
-            for s in chain_graph.segments.values()
-            for t in (s.name, *s.aliases, *s.keywords, *s.products)
-        ]
         self.chain_graph = chain_graph
-        self.analyzer = Analyzer(terms)
+        self.default_graph = chain_graph is default_chain_graph()
+        self.analyzer = Analyzer(dictionary_terms(chain_graph))
         self.assigner = SegmentAssigner(chain_graph, self.analyzer)
         self.relations = Relations(chain_graph)
         self.ranker = ranker
-        self.vectoriser: TfidfVectorizer | None = None
+        self.vectors: Vectoriser | None = None
         self.vocabulary: np.ndarray = np.array([], dtype=object)
-        self.profiles: DocTable[ProfileDoc] = DocTable(PROFILE_FIELDS)
+        self._domain: np.ndarray = np.zeros(0, dtype=bool)
+        self._shown: np.ndarray = np.zeros(0, dtype=bool)
+        self.profiles: DocTable[ProfileDoc] = DocTable(PROFILE_FIELDS, scanned=("all",))
         self.needs: DocTable[NeedDoc] = DocTable(NEED_FIELDS)
-
-    # Analysis ----------------------------------------------------------------------------
-    def _analyse_profiles(self, docs: Sequence[ProfileDoc]) -> list[list[tuple[Analysed, float]]]:
-        return [
-            [(self.assigner.analyse(text, offered=True), weight) for text, weight in doc.fields()]
-            for doc in docs
-        ]
-
-    def _analyse_needs(self, docs: Sequence[NeedDoc]) -> list[list[tuple[Analysed, float]]]:
-        return [
-            [(self.assigner.analyse(text, offered=False), weight) for text, weight in doc.fields()]
-            for doc in docs
-        ]
-
-    def _segment_matrix(self, assigned: Sequence[Sequence[Any]]) -> Any:
-        rows, cols, values = [], [], []
-        for row, scores in enumerate(assigned):
-            for score in scores:
-                rows.append(row)
-                cols.append(self.assigner.column[score.segment_id])
-                values.append(score.confidence)
-        shape = (len(assigned), len(self.assigner.segment_ids))
-        return sp.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
 
     # Building and updating ---------------------------------------------------------------
     def build(
-        self, profiles: Sequence[ProfileDoc], needs: Sequence[NeedDoc], own: dict[str, list[str]]
+        self,
+        profiles: Sequence[ProfileDoc],
+        needs: Sequence[NeedDoc],
+        own: dict[str, list[str]],
+        *,
+        workers: int = 1,
     ) -> None:
         """Index everything from scratch; the vocabulary and IDF come from this corpus."""
-        profile_fields = self._analyse_profiles(profiles)
-        need_fields = self._analyse_needs(needs)
-        corpus = [self._tokens(f) for f in profile_fields] + [self._tokens(f) for f in need_fields]
-        self.vectoriser = TfidfVectorizer(
-            analyzer=_identity,
-            sublinear_tf=True,
-            min_df=2 if len(corpus) > 5000 else 1,
-            dtype=np.float32,
+        vocabulary: dict[str, int] = {}
+        profile_counts = {f: CountBuilder(vocabulary, grow=True) for f in PROFILE_TEXT_FIELDS}
+        need_counts = {f: CountBuilder(vocabulary, grow=True) for f in NEED_TEXT_FIELDS}
+        batches: tuple[tuple[Sequence[Document], dict[str, CountBuilder], bool], ...] = (
+            (profiles, profile_counts, True),
+            (needs, need_counts, False),
         )
-        self.vectoriser.fit(corpus)
-        self.vocabulary = np.array(self.vectoriser.get_feature_names_out(), dtype=object)
-        self.profiles = DocTable(PROFILE_FIELDS)
+        for docs, builders, offered in batches:
+            for doc, (segments, fields) in zip(
+                docs, analyse(self, docs, offered, own, workers), strict=True
+            ):
+                doc.segments = segments
+                for builder, tokens in zip(builders.values(), fields, strict=True):
+                    builder.add(tokens)
+        width = len(vocabulary)
+        profile_matrices = {f: b.matrix(width) for f, b in profile_counts.items()}
+        need_matrices = {f: b.matrix(width) for f, b in need_counts.items()}
+        profile_all = sum(
+            profile_matrices.values(), sp.csr_matrix((len(profiles), width), dtype=np.float32)
+        )
+        need_all = sum(need_matrices.values(), sp.csr_matrix((len(needs), width), dtype=np.float32))
+        min_df = 2 if len(profiles) + len(needs) > 5000 else 1
+        self.vectors, keep = Vectoriser.fit(
+            sp.vstack([profile_all, need_all]).tocsr(), vocabulary, min_df
+        )
+        self.vocabulary = self.vectors.terms
+        self._vocabulary_masks()
+        weighted = {"all": self.vectors.weigh(profile_all[:, keep])}
+        weighted |= {f: self.vectors.weigh(m[:, keep]) for f, m in profile_matrices.items()}
+        self.profiles = DocTable(PROFILE_FIELDS, scanned=("all",))
         self.needs = DocTable(NEED_FIELDS)
-        self._add_profiles(profiles, profile_fields)
-        self._add_needs(needs, need_fields, own)
+        self.profiles.add(
+            profiles, [d.id for d in profiles], weighted, self._segment_matrix(profiles)
+        )
+        need_weighted = {"all": self.vectors.weigh(need_all[:, keep])}
+        self.needs.add(needs, [d.id for d in needs], need_weighted, self._segment_matrix(needs))
 
     def upsert_profiles(self, docs: Sequence[ProfileDoc]) -> None:
-        self._add_profiles(docs, self._analyse_profiles(docs))
+        if not docs:
+            return
+        fields = self._analyse_in_place(docs, offered=True, own={})
+        matrices = {"all": self._vectors().transform([[t for f in d for t in f] for d in fields])}
+        for position, name in enumerate(PROFILE_TEXT_FIELDS):
+            matrices[name] = self._vectors().transform([d[position] for d in fields])
+        self.profiles.add(docs, [d.id for d in docs], matrices, self._segment_matrix(docs))
 
     def upsert_needs(self, docs: Sequence[NeedDoc], own: dict[str, list[str]]) -> None:
-        self._add_needs(docs, self._analyse_needs(docs), own)
+        if not docs:
+            return
+        fields = self._analyse_in_place(docs, offered=False, own=own)
+        matrices = {"all": self._vectors().transform([[t for f in d for t in f] for d in fields])}
+        self.needs.add(docs, [d.id for d in docs], matrices, self._segment_matrix(docs))
+
+    def _analyse_in_place(
+        self, docs: Sequence[Document], *, offered: bool, own: dict[str, list[str]]
+    ) -> list[list[list[str]]]:
+        result = []
+        for doc, (segments, fields) in zip(docs, analyse(self, docs, offered, own, 1), strict=True):
+            doc.segments = segments
+            result.append(fields)
+        return result
 
     def remove_profiles(self, ids: Iterable[str]) -> None:
         self.profiles.remove(list(ids))
@@ -128,47 +154,20 @@ class Engine:
         """What an enterprise itself does, from its description (to tell asks from context)."""
         return [s.segment_id for s in self.assigner.assign([(enterprise_text, 1.0)], offered=True)]
 
-    @staticmethod
-    def _tokens(fields: Sequence[tuple[Analysed, float]]) -> list[str]:
-        return [token for analysed, _ in fields for token in analysed.tokens()]
-
-    def _transform(self, token_lists: list[list[str]]) -> Any:
-        if self.vectoriser is None:
+    def _vectors(self) -> Vectoriser:
+        if self.vectors is None:
             raise RuntimeError("the engine has not been built")
-        return self.vectoriser.transform(token_lists)
+        return self.vectors
 
-    def _add_profiles(
-        self, docs: Sequence[ProfileDoc], analysed: list[list[tuple[Analysed, float]]]
-    ) -> None:
-        if not docs:
-            return
-        every = [self._tokens(fields) for fields in analysed]
-        similarity = self.assigner.classify(every)
-        for doc, fields, row in zip(docs, analysed, similarity, strict=True):
-            doc.segments = self.assigner.segments(fields, row)
-        matrices = {"all": self._transform(every)}
-        for name, position in (("title", 0), ("capabilities", 1), ("summary", 2)):
-            matrices[name] = self._transform([fields[position][0].tokens() for fields in analysed])
-        self.profiles.add(
-            docs, [d.id for d in docs], matrices, self._segment_matrix([d.segments for d in docs])
-        )
-
-    def _add_needs(
-        self,
-        docs: Sequence[NeedDoc],
-        analysed: list[list[tuple[Analysed, float]]],
-        own: dict[str, list[str]],
-    ) -> None:
-        if not docs:
-            return
-        every = [self._tokens(fields) for fields in analysed]
-        similarity = self.assigner.classify(every)
-        for doc, fields, row in zip(docs, analysed, similarity, strict=True):
-            doc.segments = self.assigner.segments(fields, row, own.get(doc.enterprise_id, ()))
-        matrices = {"all": self._transform(every)}
-        self.needs.add(
-            docs, [d.id for d in docs], matrices, self._segment_matrix([d.segments for d in docs])
-        )
+    def _segment_matrix(self, docs: Sequence[Document]) -> Any:
+        rows, cols, values = [], [], []
+        for row, doc in enumerate(docs):
+            for score in doc.segments:
+                rows.append(row)
+                cols.append(self.assigner.column[score.segment_id])
+                values.append(score.confidence)
+        shape = (len(docs), len(self.assigner.segment_ids))
+        return sp.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
 
     # Ranking -----------------------------------------------------------------------------
     def _relation_weights(self, segments: Sequence[Any]) -> np.ndarray:
@@ -216,8 +215,9 @@ class Engine:
             scored.append(
                 (need, profile, pair_features(need, profile, similarities, self.relations))
             )
+        need_terms = self.needs.row_arrays(need_id, "all")
         return [
-            self._explained(n, p, f, query, self.profiles.row(p.id, "all"))
+            self._explained(n, p, f, need_terms, self.profiles.row_arrays(p.id, "all"))
             for n, p, f in self._best(scored, top)
         ]
 
@@ -226,7 +226,7 @@ class Engine:
     ) -> list[Match]:
         """The best needs for a profile (among `open_needs` when given), best first."""
         profile = self.profiles.docs[profile_id]
-        profile_row = self.profiles.row(profile_id, "all")
+        profile_terms = self.profiles.row_arrays(profile_id, "all")
         scores = {
             name: self.needs.scores("all", self.profiles.row(profile_id, field))
             for name, field in TEXT_FIELD_OF.items()
@@ -243,7 +243,7 @@ class Engine:
                 (need, profile, pair_features(need, profile, similarities, self.relations))
             )
         return [
-            self._explained(n, p, f, self.needs.row(n.id, "all"), profile_row)
+            self._explained(n, p, f, self.needs.row_arrays(n.id, "all"), profile_terms)
             for n, p, f in self._best(scored, top)
         ]
 
@@ -269,11 +269,11 @@ class Engine:
         need: NeedDoc,
         profile: ProfileDoc,
         features: dict[str, float],
-        need_row: Any,
-        profile_row: Any,
+        need_terms: tuple[Any, Any],
+        profile_terms: tuple[Any, Any],
     ) -> Match:
         score = self.ranker.score(features)
-        terms = self._matched_terms(need_row, profile_row)
+        terms = self._matched_terms(need_terms, profile_terms)
         return Match(
             need_id=need.id,
             profile_id=profile.id,
@@ -285,18 +285,29 @@ class Engine:
             reasons=reasons(need, profile, features, terms, self.relations),
         )
 
-    def _matched_terms(self, need_row: Any, profile_row: Any) -> list[str]:
+    def _matched_terms(
+        self, need_terms: tuple[Any, Any], profile_terms: tuple[Any, Any]
+    ) -> list[str]:
         """Words both texts contain: domain terms first, then by weight in both."""
-        need_weights = dict(zip(need_row.indices, need_row.data, strict=True))
-        shared = []
-        for index, weight in zip(profile_row.indices, profile_row.data, strict=True):
-            if index in need_weights and self.vocabulary[index].startswith("w:"):
-                word = self.vocabulary[index][2:]
-                domain = word in self.assigner.terms
-                if domain or (len(word) >= 3 and not word.isdigit()):
-                    shared.append((not domain, -weight * need_weights[index], word))
-        shared.sort()
-        return [word for _, _, word in shared]
+        shared, in_need, in_profile = np.intersect1d(
+            need_terms[0], profile_terms[0], assume_unique=True, return_indices=True
+        )
+        keep = self._shown[shared]
+        if not keep.any():
+            return []
+        shared, weight = shared[keep], (need_terms[1][in_need] * profile_terms[1][in_profile])[keep]
+        order = np.lexsort((-weight, ~self._domain[shared]))
+        return [self.vocabulary[i][2:] for i in shared[order]]
+
+    def _vocabulary_masks(self) -> None:
+        """Which vocabulary entries an explanation may show, and which are domain terms."""
+        words = np.array([term.startswith("w:") for term in self.vocabulary], dtype=bool)
+        domain = np.array([term[2:] in self.assigner.terms for term in self.vocabulary], dtype=bool)
+        readable = np.array(
+            [len(term) >= 5 and not term[2:].isdigit() for term in self.vocabulary], dtype=bool
+        )
+        self._domain = words & domain
+        self._shown = words & (domain | readable)
 
 
 Scored = tuple[NeedDoc, ProfileDoc, dict[str, float]]

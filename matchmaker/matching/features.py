@@ -16,9 +16,7 @@ from matchmaker.matching.documents import (
     YANGTZE_DELTA,
     NeedDoc,
     ProfileDoc,
-    cert_key,
 )
-from matchmaker.matching.text import normalise
 
 TEXT_FEATURES = ("text_all", "text_title", "text_capabilities", "text_summary")
 GRAPH_FEATURES = tuple(
@@ -69,12 +67,11 @@ def graph_match(
 
 def certifications(need: NeedDoc, profile: ProfileDoc) -> tuple[list[str], list[str]]:
     """(met, missing) required certifications, matched loosely on their normalised codes."""
-    held = [cert_key(c) for c in profile.certifications]
+    held = profile.cert_keys
     met: list[str] = []
     missing: list[str] = []
-    for required in need.certifications:
-        key = cert_key(required)
-        (met if any(key in h or h in key for h in held if h) else missing).append(required)
+    for required, key in zip(need.certifications, need.cert_keys, strict=True):
+        (met if any(key in h or h in key for h in held) else missing).append(required)
     return met, missing
 
 
@@ -82,10 +79,10 @@ def region_fit(need: NeedDoc, profile: ProfileDoc) -> bool | None:
     """Whether the profile serves or sits in a preferred region; None when none is preferred."""
     if not need.regions:
         return None
-    served = {normalise(r) for r in (*profile.regions, profile.district, profile.city) if r}
+    served = profile.served
     if "全国" in served:
         return True
-    for wanted in (normalise(r) for r in need.regions):
+    for wanted in need.region_keys:
         if any(wanted in s or s in wanted for s in served):
             return True
         if wanted == "长三角" and served & YANGTZE_DELTA:
@@ -98,7 +95,7 @@ def region_fit(need: NeedDoc, profile: ProfileDoc) -> bool | None:
 def funding_fit(need: NeedDoc, profile: ProfileDoc) -> float:
     if need.type != "investment":
         return 0.0
-    stage = normalise(profile.funding_stage)
+    stage = profile.stage
     if stage in EARLY_STAGES or stage.startswith("b"):
         return 1.0
     if stage in LATE_STAGES:

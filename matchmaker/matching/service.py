@@ -22,6 +22,7 @@ from matchmaker.changes import service as changes
 from matchmaker.enterprises.models import Enterprise
 from matchmaker.errors import NotFound
 from matchmaker.fields import EnterpriseSize, NeedStatus, ProfileStatus
+from matchmaker.matching.analysis import default_workers
 from matchmaker.matching.chain import ChainGraph, default_chain_graph
 from matchmaker.matching.documents import NeedDoc, ProfileDoc, need_doc, profile_doc
 from matchmaker.matching.engine import Engine, Match
@@ -31,7 +32,7 @@ from matchmaker.profiles.models import CapabilityProfile
 from matchmaker.resources import models_dir
 
 INDEX_FILE = "matching.joblib"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 REBUILD_FRACTION = 0.2
 Progress = Callable[[int, int], None]
 
@@ -105,9 +106,9 @@ class MatchingService:
             engine = Engine(self.chain_graph, Ranker.load(ranker_path()))
             profiles = list(_profile_docs(db, CapabilityProfile.id.is_not(None)))
             needs = _need_docs(db, Need.id.is_not(None))
-            engine.build(
-                profiles, needs, self._own_segments(db, engine, {n.enterprise_id for n in needs})
-            )
+            owners = {n.enterprise_id for n in needs}
+            own = self._own_segments(db, engine, owners)
+            engine.build(profiles, needs, own, workers=default_workers())
             if progress is not None:
                 progress(len(profiles), len(profiles))
             self._loaded = _Loaded(engine, seq)
@@ -178,8 +179,7 @@ class MatchingService:
             "graph": _graph_digest(),
             "ranker": engine.ranker,
             "seq": self._loaded.seq,
-            "vectoriser": engine.vectoriser,
-            "vocabulary": engine.vocabulary,
+            "vectors": engine.vectors,
             "profiles": engine.profiles,
             "needs": engine.needs,
         }
@@ -198,8 +198,9 @@ class MatchingService:
         if state.get("version") != FORMAT_VERSION or state.get("graph") != _graph_digest():
             return None
         engine = Engine(self.chain_graph, Ranker.load(ranker_path()))
-        engine.vectoriser = state["vectoriser"]
-        engine.vocabulary = state["vocabulary"]
+        engine.vectors = state["vectors"]
+        engine.vocabulary = engine.vectors.terms
+        engine._vocabulary_masks()
         engine.profiles = state["profiles"]
         engine.needs = state["needs"]
         return _Loaded(engine, int(state["seq"]))

@@ -7,7 +7,7 @@ table compacts itself when blocks pile up. Scoring a query is a sparse product p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -23,11 +23,18 @@ class Block:
     matrices: dict[str, Any]  # field name → CSR (rows × vocabulary)
     segments: Any  # CSR (rows × segments), confidences
     alive: Any  # numpy bool array
+    # Column-major copies of the fields scored against every row: a query then touches only
+    # the postings of its own terms instead of every stored value.
+    columns: dict[str, Any] = field(default_factory=dict)
+
+    def index_columns(self, fields: Sequence[str]) -> None:
+        self.columns = {name: self.matrices[name].tocsc() for name in fields}
 
 
 class DocTable(Generic[D]):
-    def __init__(self, fields: Sequence[str]) -> None:
+    def __init__(self, fields: Sequence[str], scanned: Sequence[str] = ()) -> None:
         self.fields = tuple(fields)
+        self.scanned = tuple(scanned)
         self.blocks: list[Block] = []
         self.docs: dict[str, D] = {}
         self._where: dict[str, tuple[int, int]] = {}
@@ -48,6 +55,7 @@ class DocTable(Generic[D]):
         self.remove(ids)
         block = Block(list(ids), {f: sp.csr_matrix(matrices[f]) for f in self.fields},
                       sp.csr_matrix(segments), np.ones(len(ids), dtype=bool))  # fmt: skip
+        block.index_columns(self.scanned)
         index = len(self.blocks)
         self.blocks.append(block)
         self._ids = None
@@ -77,7 +85,15 @@ class DocTable(Generic[D]):
         }
         segments = sp.vstack([b.segments[rows] for b, rows in live]).tocsr()
         self.blocks = [Block(ids, matrices, segments, np.ones(len(ids), dtype=bool))]
+        self.blocks[0].index_columns(self.scanned)
         self._where = {doc_id: (0, row) for row, doc_id in enumerate(ids)}
+
+    def row_arrays(self, doc_id: str, field: str) -> tuple[Any, Any]:
+        """(column indices, values) of one row, without building a sparse matrix."""
+        block, row = self._where[doc_id]
+        matrix = self.blocks[block].matrices[field]
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        return matrix.indices[start:end], matrix.data[start:end]
 
     def row(self, doc_id: str, field: str) -> Any:
         block, row = self._where[doc_id]
@@ -89,6 +105,9 @@ class DocTable(Generic[D]):
 
     def scores(self, field: str, query: Any) -> Any:
         """Dot products of a query row with every row of `field` (dead rows give -inf)."""
+        if field in self.scanned:
+            terms, weights = query.indices, query.data
+            return self._each(lambda block: block.columns[field][:, terms] @ weights)
         return self._each(lambda block: block.matrices[field] @ query.T)
 
     def segment_scores(self, weights: Any) -> Any:

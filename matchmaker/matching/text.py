@@ -117,13 +117,26 @@ def char_ngrams(normalised: str) -> list[str]:
     return grams
 
 
+def jieba_module() -> Any:
+    """jieba's C++ build where it installs (about 18 times faster), plain jieba elsewhere.
+
+    Both expose the same Tokenizer and the same dictionary, so results do not change.
+    """
+    try:
+        import jieba_fast_dat
+
+        return jieba_fast_dat
+    except ImportError:  # pragma: no cover - platforms without its wheels
+        import jieba
+
+        return jieba
+
+
 class Analyzer:
     """Words by jieba with the domain dictionary, plus character n-grams."""
 
     def __init__(self, dictionary: Iterable[str]) -> None:
-        import jieba
-
-        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer = jieba_module().Tokenizer()
         self._terms = sorted({normalise(term) for term in dictionary if term.strip()})
         self._ready = False
         self._lock = threading.Lock()
@@ -134,7 +147,8 @@ class Analyzer:
                 return
             import logging
 
-            logging.getLogger("jieba").setLevel(logging.WARNING)
+            for name in ("jieba", "jieba_fast_dat"):
+                logging.getLogger(name).setLevel(logging.WARNING)
             self._tokenizer.initialize()
             for term in self._terms:
                 if " " not in term:
