@@ -46,6 +46,7 @@ _SERVE_CUES = (
 )
 _FOR_PROVIDE = re.compile(r"为(.{1,30}?)(提供|供应|配套|研发|生产)")
 _BUYER_CUES = ("采购", "自用", "外购", "需要采购", "对外采购")
+_INVESTOR_CUES = ("基金", "投资", "创投", "资本", "孵化", "加速器", "园区")
 _DISTRIBUTOR_CUES = ("代理", "经销", "分销", "贸易", "代理商", "一级代理")
 
 
@@ -58,10 +59,11 @@ class SegmentScore:
 
 @dataclass(frozen=True)
 class Cues:
-    """Signals in a profile that it buys or resells rather than makes."""
+    """Signals in a profile that it buys, resells or invests rather than makes."""
 
     buyer: bool
     distributor: bool
+    investor: bool = False
 
 
 def split_context(text: str) -> tuple[str, str]:
@@ -83,11 +85,14 @@ def split_context(text: str) -> tuple[str, str]:
     return " ".join(offered), " ".join(served)
 
 
-def cues(text: str) -> Cues:
+def cues(text: str, title: str = "") -> Cues:
     normalised = normalise(text)
+    heading = normalise(title)
     return Cues(
         buyer=any(cue in normalised for cue in _BUYER_CUES),
         distributor=any(cue in normalised for cue in _DISTRIBUTOR_CUES),
+        # A profile titled as a fund or incubator offers capital or space, not a venture.
+        investor=any(cue in heading for cue in _INVESTOR_CUES),
     )
 
 

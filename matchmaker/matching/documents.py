@@ -112,7 +112,7 @@ def profile_doc(record: dict[str, object], enterprise: dict[str, object]) -> Pro
         funding_stage=str(record.get("funding_stage") or ""),
         tags=tuple(_strings(enterprise.get("tags"))),
     )
-    doc.cues = cues(doc.text)
+    doc.cues = cues(doc.text, doc.title)
     return doc
 
 

@@ -56,6 +56,8 @@ def reasons(
         result.append("注意：画像显示该企业更像采购方或使用方")
     if features.get("cue_distributor"):
         result.append("注意：画像显示该企业以代理、经销为主")
+    if features.get("cue_investor"):
+        result.append("注意：该画像属于投资或孵化机构，而非项目方")
     if match is not None and match.relation is Relation.BUYER:
         result.append("注意：该企业处于需求环节的下游")
     return result

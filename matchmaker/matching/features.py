@@ -35,6 +35,7 @@ FEATURES = (
     "tag_prior",
     "cue_buyer",
     "cue_distributor",
+    "cue_investor",
 )
 
 
@@ -125,6 +126,7 @@ def pair_features(
     values["tag_prior"] = max((PRIOR_TAGS.get(tag, 0.0) for tag in profile.tags), default=0.0)
     values["cue_buyer"] = 1.0 if profile.cues.buyer else 0.0
     values["cue_distributor"] = 1.0 if profile.cues.distributor else 0.0
+    values["cue_investor"] = 1.0 if profile.cues.investor else 0.0
     return values
 
 

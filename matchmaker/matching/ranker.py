@@ -38,6 +38,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "tag_prior": 0.2,
     "cue_buyer": -1.5,
     "cue_distributor": -1.0,
+    "cue_investor": -1.0,
 }
 DEFAULT_BIAS = -4.5
 BANDS = ((70, "强匹配"), (45, "较匹配"), (0, "一般"))
@@ -88,17 +89,31 @@ class Ranker:
         return cls(weights=weights, bias=float(payload["bias"]), card=dict(payload.get("card", {})))
 
 
+# The direction each feature must push a score. A weight fitted against its meaning (say,
+# rewarding a buyer) reflects quirks of a small labelled set rather than a general signal,
+# so such a feature is dropped and the rest refitted.
+EXPECTED_SIGN = {name: (-1 if DEFAULT_WEIGHTS[name] < 0 else 1) for name in DEFAULT_WEIGHTS}
+
+
 def fit(
     rows: Sequence[dict[str, float]], grades: Sequence[int], *, regularisation: float = 1.0
 ) -> Ranker:
-    """Fit P(grade ≥ 1) by logistic regression; grade-2 pairs count double."""
+    """Fit P(grade ≥ 1) by logistic regression (grade-2 pairs count double), keeping every
+    weight on the side its feature's meaning requires."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    matrix = np.array([[row.get(name, 0.0) for name in FEATURES] for row in rows])
     labels = np.array([1 if grade > 0 else 0 for grade in grades])
-    weights = np.array([2.0 if grade > 1 else 1.0 for grade in grades])
-    model = LogisticRegression(C=regularisation, max_iter=2000, class_weight="balanced")
-    model.fit(matrix, labels, sample_weight=weights)
-    learned = {name: round(float(w), 4) for name, w in zip(FEATURES, model.coef_[0], strict=True)}
-    return Ranker(weights=learned, bias=round(float(model.intercept_[0]), 4))
+    sample_weight = np.array([2.0 if grade > 1 else 1.0 for grade in grades])
+    active = list(FEATURES)
+    while True:
+        matrix = np.array([[row.get(name, 0.0) for name in active] for row in rows])
+        model = LogisticRegression(C=regularisation, max_iter=5000)
+        model.fit(matrix, labels, sample_weight=sample_weight)
+        learned = dict(zip(active, (float(w) for w in model.coef_[0]), strict=True))
+        wrong = [n for n, w in learned.items() if w * EXPECTED_SIGN.get(n, 1) < 0]
+        if not wrong:
+            break
+        active.remove(min(wrong, key=lambda n: learned[n] * EXPECTED_SIGN.get(n, 1)))
+    weights = {name: round(learned.get(name, 0.0), 4) for name in FEATURES}
+    return Ranker(weights=weights, bias=round(float(model.intercept_[0]), 4))

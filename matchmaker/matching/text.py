@@ -156,10 +156,12 @@ class Analyzer:
             self._ready = True
 
     def words(self, normalised: str) -> list[str]:
+        """Chinese words by jieba; Latin and digit runs whole, so "dr" never matches in "drmos"."""
         if not self._ready:
             self._prepare()
-        result = []
-        for token in self._tokenizer.cut(normalised, HMM=False):
+        result = _LATIN_TOKEN.findall(normalised)
+        chinese = _LATIN_TOKEN.sub(" ", normalised)
+        for token in self._tokenizer.cut(chinese, HMM=False):
             token = token.strip()
             if len(token) < 2 and not token.isalnum():
                 continue

@@ -246,3 +246,26 @@ def test_cli_match_right_after_import(tmp_path: Path) -> None:
         text=True,
     ).stdout
     assert json.loads(recommended)["matches"][0]["need_id"] == "n1"
+
+
+def test_investors_and_distributors_are_marked_not_ranked_as_ventures(
+    db: Session, settings: Any, make: Any
+) -> None:
+    firm = make.enterprise(EnterpriseSize.LARGE, name="上海澜芯集成电路制造股份有限公司")
+    need = make.need(
+        firm,
+        type="investment",
+        title="量检测设备早期项目股权投资",
+        description="投资前道量检测设备初创企业，天使轮至A轮",
+    )
+    startup = make.profile(
+        make.enterprise(EnterpriseSize.MICRO), title="晶圆缺陷检测设备", summary="自研明场缺陷检测设备，天使轮",
+        open_to=["investment"], funding_stage="天使轮",
+    )  # fmt: skip
+    fund = make.profile(
+        make.enterprise(EnterpriseSize.SMALL), title="量检测设备早期股权投资基金", summary="专注前道量检测设备的早期股权投资",
+        open_to=["investment"],
+    )  # fmt: skip
+    matches = {m.profile_id: m for m in MatchingService(settings.data_dir).match(db, need.id, 5)}
+    assert matches[startup.id].score > matches[fund.id].score
+    assert "注意：该画像属于投资或孵化机构，而非项目方" in matches[fund.id].reasons

@@ -34,3 +34,10 @@ def test_domain_dictionary_keeps_terms_whole() -> None:
 def test_char_ngrams_let_unknown_terms_match() -> None:
     assert char_ngrams("氮化镓hemt") == ["氮化", "化镓", "hemt"]
     assert char_ngrams("镓") == ["镓"]
+
+
+def test_latin_terms_match_whole_not_inside_longer_words() -> None:
+    analyzer = Analyzer(["dr", "sic"])
+    words = analyzer.words(normalise("多相降壓控制器與DrMOS電源晶片，SiC衬底"))
+    assert "drmos" in words and "dr" not in words
+    assert "sic" in words
