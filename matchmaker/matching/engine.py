@@ -29,12 +29,12 @@ from matchmaker.matching.documents import NeedDoc, ProfileDoc
 from matchmaker.matching.explain import reasons
 from matchmaker.matching.features import TEXT_FEATURES, pair_features
 from matchmaker.matching.ranker import Ranker, band
+from matchmaker.matching.retrieval import CandidateRetriever, InMemoryRetriever, top_indices
 from matchmaker.matching.table import DocTable
 from matchmaker.matching.text import Analyzer
 from matchmaker.matching.vectors import CountBuilder, Vectoriser
 
 CANDIDATES = 300
-GRAPH_BOOST = 0.5
 PROFILE_FIELDS = ("all", "title", "capabilities", "summary")
 PROFILE_TEXT_FIELDS = ("title", "capabilities", "summary")
 NEED_FIELDS = ("all",)
@@ -66,6 +66,7 @@ class Engine:
         self.relations = Relations(chain_graph)
         self.ranker = ranker
         self.vectors: Vectoriser | None = None
+        self.retriever: CandidateRetriever = InMemoryRetriever(self)
         self.vocabulary: np.ndarray = np.array([], dtype=object)
         self._domain: np.ndarray = np.zeros(0, dtype=bool)
         self._shown: np.ndarray = np.zeros(0, dtype=bool)
@@ -170,7 +171,7 @@ class Engine:
         return sp.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
 
     # Ranking -----------------------------------------------------------------------------
-    def _relation_weights(self, segments: Sequence[Any]) -> np.ndarray:
+    def relation_weights(self, segments: Sequence[Any]) -> np.ndarray:
         """Per segment column: how strongly an offer there serves these asked segments."""
         weights = np.zeros(len(self.assigner.segment_ids), dtype=np.float64)
         for score in segments:
@@ -184,19 +185,14 @@ class Engine:
         return weights
 
     def candidates(self, need_id: str, count: int = CANDIDATES) -> list[str]:
-        """The profiles worth full scoring: text similarity plus related-segment boost."""
-        need = self.needs.docs[need_id]
-        query = self.needs.row(need_id, "all")
-        cheap = self.profiles.scores("all", query)
-        cheap += GRAPH_BOOST * self.profiles.segment_scores(self._relation_weights(need.segments))
-        ids = self.profiles.ids()
-        return [ids[i] for i in _top_indices(cheap, count)]
+        """The profiles worth full scoring, from the retriever (in-memory by default)."""
+        return self.retriever.candidates(need_id, count)
 
     def text_ranking(self, need_id: str, top: int = 50) -> list[str]:
         """Profiles by text similarity alone (for evaluation)."""
         scores = self.profiles.scores("all", self.needs.row(need_id, "all"))
         ids = self.profiles.ids()
-        order = _top_indices(scores, top)
+        order = top_indices(scores, top)
         return [ids[i] for i in sorted(order, key=lambda i: (-scores[i], ids[i]))]
 
     def match(self, need_id: str, top: int = 50) -> list[Match]:
@@ -311,10 +307,3 @@ class Engine:
 
 
 Scored = tuple[NeedDoc, ProfileDoc, dict[str, float]]
-
-
-def _top_indices(values: np.ndarray, count: int) -> np.ndarray:
-    finite = np.isfinite(values)
-    if finite.sum() <= count:
-        return np.flatnonzero(finite)
-    return np.argpartition(-np.where(finite, values, -np.inf), count)[:count]
