@@ -132,3 +132,23 @@ Phone = Annotated[
     StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9+()\- ]{3,40}$"),
 ]
 Money = Annotated[float, Field(ge=0, le=100_000_000)]
+
+
+def _known_segments(values: list[str]) -> list[str]:
+    from matchmaker.matching.chain import default_chain_graph
+
+    segments = default_chain_graph().segments
+    for value in values:
+        if value not in segments:
+            raise ValueError(f"unknown chain segment {value!r} (see `matchmaker graph show CHAIN`)")
+    return values
+
+
+# Chain segments a user chose explicitly; the matching engine trusts them fully.
+SegmentIds = Annotated[
+    list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]],
+    BeforeValidator(_none_as_empty_list),
+    Field(max_length=10),
+    AfterValidator(_no_duplicates),
+    AfterValidator(_known_segments),
+]

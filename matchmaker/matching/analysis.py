@@ -37,13 +37,24 @@ def analyse_chunk(
     similarity = assigner.classify([[t for field in doc for t in field] for doc in tokens])
     return [
         (
-            assigner.segments(
-                doc_fields, row, own.get(doc.enterprise_id, ()) if not offered else ()
+            with_explicit(
+                assigner.segments(
+                    doc_fields, row, own.get(doc.enterprise_id, ()) if not offered else ()
+                ),
+                doc.explicit,
             ),
             doc_tokens,
         )
         for doc, doc_fields, doc_tokens, row in zip(docs, fields, tokens, similarity, strict=True)
     ]
+
+
+def with_explicit(found: list[SegmentScore], chosen: Sequence[str]) -> list[SegmentScore]:
+    """A user's own choice of segments is certain; the text adds what they did not name."""
+    if not chosen:
+        return found
+    explicit = [SegmentScore(segment_id, 1.0, ()) for segment_id in chosen]
+    return explicit + [score for score in found if score.segment_id not in set(chosen)]
 
 
 def analyse(

@@ -35,6 +35,7 @@ class NeedDoc:
     certifications: tuple[str, ...]
     regions: tuple[str, ...]
     status: str = "open"
+    explicit: tuple[str, ...] = ()  # segments the poster chose
     segments: list[SegmentScore] = field(default_factory=list)
     cert_keys: tuple[str, ...] = ()
     region_keys: tuple[str, ...] = ()
@@ -62,6 +63,7 @@ class ProfileDoc:
     open_to: frozenset[str]
     funding_stage: str
     tags: tuple[str, ...]
+    explicit: tuple[str, ...] = ()  # segments the SME chose
     segments: list[SegmentScore] = field(default_factory=list)
     cues: Cues = field(default_factory=lambda: Cues(buyer=False, distributor=False))
     cert_keys: tuple[str, ...] = ()
@@ -93,6 +95,7 @@ def need_doc(record: dict[str, object]) -> NeedDoc:
         certifications=tuple(_strings(record.get("certifications"))),
         regions=tuple(_strings(record.get("regions"))),
         status=str(record.get("status") or "open"),
+        explicit=tuple(_strings(record.get("segments"))),
     )
 
 
@@ -111,6 +114,7 @@ def profile_doc(record: dict[str, object], enterprise: dict[str, object]) -> Pro
         open_to=frozenset(_strings(record.get("open_to"))),
         funding_stage=str(record.get("funding_stage") or ""),
         tags=tuple(_strings(enterprise.get("tags"))),
+        explicit=tuple(_strings(record.get("segments"))),
     )
     doc.cues = cues(doc.text, doc.title)
     return doc

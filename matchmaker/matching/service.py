@@ -32,7 +32,7 @@ from matchmaker.profiles.models import CapabilityProfile
 from matchmaker.resources import models_dir
 
 INDEX_FILE = "matching.joblib"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 REBUILD_FRACTION = 0.2
 Progress = Callable[[int, int], None]
 
@@ -59,9 +59,9 @@ def _columns(model: Any, names: Iterable[str]) -> list[Any]:
 
 
 PROFILE_COLUMNS = ("id", "enterprise_id", "title", "summary", "capabilities", "products",
-                   "certifications", "regions", "open_to", "funding_stage")  # fmt: skip
+                   "certifications", "regions", "open_to", "funding_stage", "segments")  # fmt: skip
 NEED_COLUMNS = ("id", "enterprise_id", "type", "title", "description", "requirements",
-                "certifications", "regions", "status")  # fmt: skip
+                "certifications", "regions", "status", "segments")  # fmt: skip
 
 
 def _enterprises(db: Session, ids: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:

@@ -33,6 +33,7 @@ class Need(Base):
     budget_min: Mapped[float | None] = mapped_column(Float)
     budget_max: Mapped[float | None] = mapped_column(Float)
     deadline: Mapped[date | None] = mapped_column(Date)
+    segments: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     status: Mapped[NeedStatus] = mapped_column(
         Enum(NeedStatus, native_enum=False, length=16, values_callable=_values),
         default=NeedStatus.DRAFT,

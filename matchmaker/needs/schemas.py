@@ -15,6 +15,7 @@ from matchmaker.fields import (
     NeedStatus,
     NeedType,
     RecordId,
+    SegmentIds,
     TextList,
 )
 
@@ -31,6 +32,7 @@ class NeedFields(BaseModel):
     budget_min: Money | None = None
     budget_max: Money | None = None
     deadline: dt.date | None = None
+    segments: SegmentIds = []
 
     @field_validator("budget_max")
     @classmethod
@@ -78,6 +80,7 @@ class NeedUpdate(BaseModel):
     budget_min: Money | None = None
     budget_max: Money | None = None
     deadline: dt.date | None = None
+    segments: SegmentIds | None = None
 
 
 class NeedClose(BaseModel):
@@ -100,6 +103,7 @@ class NeedOut(BaseModel):
     budget_min: float | None
     budget_max: float | None
     deadline: dt.date | None
+    segments: list[str]
     status: NeedStatus
     close_reason: CloseReason | None
     closed_at: dt.datetime | None

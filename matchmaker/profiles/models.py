@@ -26,6 +26,7 @@ class CapabilityProfile(Base):
     regions: Mapped[list[str]] = mapped_column(JSON, default=list)
     open_to: Mapped[list[str]] = mapped_column(JSON, default=list)
     funding_stage: Mapped[str | None] = mapped_column(String(200))
+    segments: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     status: Mapped[ProfileStatus] = mapped_column(
         Enum(
             ProfileStatus,

@@ -13,6 +13,7 @@ from matchmaker.fields import (
     NeedType,
     ProfileStatus,
     RecordId,
+    SegmentIds,
     ShortText,
     TextList,
 )
@@ -47,6 +48,7 @@ class ProfileFields(BaseModel):
     regions: TextList = []
     open_to: OpenTo = []
     funding_stage: ShortText | None = None
+    segments: SegmentIds = []
 
 
 class ProfileRecord(ProfileFields):
@@ -74,6 +76,7 @@ class ProfileUpdate(BaseModel):
     regions: TextList | None = None
     open_to: OpenTo | None = None
     funding_stage: ShortText | None = None
+    segments: SegmentIds | None = None
     status: ProfileStatus | None = None
 
 
@@ -90,6 +93,7 @@ class ProfileOut(BaseModel):
     regions: list[str]
     open_to: list[NeedType]
     funding_stage: str | None
+    segments: list[str]
     status: ProfileStatus
     created_at: datetime
     updated_at: datetime

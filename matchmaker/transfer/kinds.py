@@ -82,7 +82,7 @@ PROFILES = Kind(
     table=CapabilityProfile,
     fields=(
         "id", "enterprise_id", "title", "summary", "capabilities", "products", "certifications",
-        "regions", "open_to", "funding_stage", "status",
+        "regions", "open_to", "funding_stage", "segments", "status",
     ),
 )  # fmt: skip
 NEEDS = Kind(
@@ -91,7 +91,7 @@ NEEDS = Kind(
     table=Need,
     fields=(
         "id", "enterprise_id", "type", "title", "description", "requirements", "certifications",
-        "regions", "budget_min", "budget_max", "deadline", "status", "close_reason",
+        "regions", "budget_min", "budget_max", "deadline", "segments", "status", "close_reason",
     ),
 )  # fmt: skip
 

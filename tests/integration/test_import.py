@@ -350,3 +350,15 @@ def test_closed_need_needs_a_reason(db: Session, tmp_path: Path) -> None:
         "a closed need needs a close_reason (filled, withdrawn or expired)",
         "close_reason is only for closed needs, this one is open",
     ]
+
+
+def test_unknown_chain_segment_is_refused(db: Session, tmp_path: Path) -> None:
+    import_files(db, [("enterprises", write_jsonl(tmp_path / "e.jsonl", [SME]))])
+    records = [{**PROFILE, "segments": ["ic.electronic_gases", "ic.no_such_thing"]}]
+    with pytest.raises(ImportFailed) as failure:
+        import_files(db, [("profiles", write_jsonl(tmp_path / "profiles.jsonl", records))])
+    [issue] = failure.value.issues
+    assert (issue.field, issue.message) == (
+        "segments",
+        "unknown chain segment 'ic.no_such_thing' (see `matchmaker graph show CHAIN`)",
+    )

@@ -269,3 +269,17 @@ def test_investors_and_distributors_are_marked_not_ranked_as_ventures(
     matches = {m.profile_id: m for m in MatchingService(settings.data_dir).match(db, need.id, 5)}
     assert matches[startup.id].score > matches[fund.id].score
     assert "注意：该画像属于投资或孵化机构，而非项目方" in matches[fund.id].reasons
+
+
+def test_explicitly_chosen_segments_are_trusted(
+    db: Session, settings: Any, scene: dict[str, Any], make: Any
+) -> None:
+    vague = make.profile(
+        make.enterprise(EnterpriseSize.SMALL), title="综合技术服务", summary="为客户提供定制化方案",
+        segments=["ic.electronic_gases"],
+    )  # fmt: skip
+    matches = {
+        m.profile_id: m for m in MatchingService(settings.data_dir).match(db, scene["need"].id, 10)
+    }
+    assert matches[vague.id].features["graph_same"] > 0.7
+    assert "产业链：同一产业链环节：电子特气" in matches[vague.id].reasons

@@ -30,18 +30,18 @@ PROFILES = [
     {"id": "p-1", "enterprise_id": "e-s", "title": "SiC外延片 / GaN-on-Si", "summary": "第三代半导体；车规级",
      "capabilities": ["6英寸SiC外延", "a;b 含分号", "c\\d 含反斜杠", "\\;"], "products": [],
      "certifications": ["IATF 16949", "ISO 9001"], "regions": ["长三角"], "open_to": ["technology"],
-     "funding_stage": "A轮", "status": "draft"},
+     "funding_stage": "A轮", "segments": ["ic.wide_bandgap_materials"], "status": "draft"},
 ]  # fmt: skip
 NEEDS = [
     {"id": "n-1", "enterprise_id": "e-l", "type": "investment", "title": "早期项目投资", "description": "CVC",
      "requirements": ["估值合理"], "certifications": [], "regions": [], "budget_min": 0.5,
-     "budget_max": 1234.25, "deadline": "2099-01-31", "status": "open", "close_reason": None},
+     "budget_max": 1234.25, "deadline": "2099-01-31", "segments": [], "status": "open", "close_reason": None},
     {"id": "n-2", "enterprise_id": "e-l", "type": "service", "title": "检测服务", "description": "CNAS",
      "requirements": [], "certifications": ["CNAS"], "regions": ["上海市", "江苏省"], "budget_min": None,
-     "budget_max": None, "deadline": None, "status": "closed", "close_reason": "filled"},
+     "budget_max": None, "deadline": None, "segments": [], "status": "closed", "close_reason": "filled"},
     {"id": "n-3", "enterprise_id": "e-l", "type": "technology", "title": "草稿", "description": "草稿",
      "requirements": [], "certifications": [], "regions": [], "budget_min": 100,
-     "budget_max": 100, "deadline": "2099-12-31", "status": "draft", "close_reason": None},
+     "budget_max": 100, "deadline": "2099-12-31", "segments": ["ic.power_devices", "nev.bms"], "status": "draft", "close_reason": None},
 ]  # fmt: skip
 DATA = {"enterprises": ENTERPRISES, "profiles": PROFILES, "needs": NEEDS}
 
