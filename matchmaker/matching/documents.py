@@ -25,7 +25,7 @@ def cert_key(name: str) -> str:
     return _CERT_NOISE.sub("", normalise(name))
 
 
-@dataclass
+@dataclass(slots=True)
 class NeedDoc:
     id: str
     enterprise_id: str
@@ -49,7 +49,7 @@ class NeedDoc:
         return [(self.title, 2.0), (self.text, 1.0)]
 
 
-@dataclass
+@dataclass(slots=True)
 class ProfileDoc:
     id: str
     enterprise_id: str

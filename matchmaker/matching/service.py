@@ -32,7 +32,7 @@ from matchmaker.profiles.models import CapabilityProfile
 from matchmaker.resources import models_dir
 
 INDEX_FILE = "matching.joblib"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 REBUILD_FRACTION = 0.2
 Progress = Callable[[int, int], None]
 

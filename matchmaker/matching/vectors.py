@@ -8,6 +8,7 @@ L2-normalised rows), so a profile's vector means the same whether built or added
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -23,31 +24,36 @@ class CountBuilder:
     def __init__(self, vocabulary: dict[str, int], *, grow: bool) -> None:
         self.vocabulary = vocabulary
         self.grow = grow
-        self._indptr = [0]
-        self._indices: list[Any] = []
-        self._data: list[Any] = []
+        # Typed arrays: 4 bytes a value, not a Python object (or a numpy array) per document.
+        self._indptr = array("q", [0])
+        self._indices = array("i")
+        self._data = array("f")
 
     def add(self, tokens: Iterable[str]) -> None:
         counts = Counter(tokens)
-        columns, values = [], []
         vocabulary = self.vocabulary
+        added = 0
         for token, count in counts.items():
             column = vocabulary.get(token)
             if column is None:
                 if not self.grow:
                     continue
                 column = vocabulary[token] = len(vocabulary)
-            columns.append(column)
-            values.append(count)
-        self._indices.append(np.array(columns, dtype=np.int32))
-        self._data.append(np.array(values, dtype=np.float32))
-        self._indptr.append(self._indptr[-1] + len(columns))
+            self._indices.append(column)
+            self._data.append(count)
+            added += 1
+        self._indptr.append(self._indptr[-1] + added)
 
     def matrix(self, width: int | None = None) -> Any:
-        indices = np.concatenate(self._indices) if self._indices else np.zeros(0, np.int32)
-        data = np.concatenate(self._data) if self._data else np.zeros(0, np.float32)
+        indices = (
+            np.frombuffer(self._indices, dtype=np.int32) if self._indices else np.zeros(0, np.int32)
+        )
+        data = (
+            np.frombuffer(self._data, dtype=np.float32) if self._data else np.zeros(0, np.float32)
+        )
+        indptr = np.frombuffer(self._indptr, dtype=np.int64)
         shape = (len(self._indptr) - 1, width or len(self.vocabulary))
-        return sp.csr_matrix((data, indices, np.array(self._indptr, dtype=np.int64)), shape=shape)
+        return sp.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=shape)
 
 
 class Vectoriser:
