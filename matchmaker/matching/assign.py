@@ -25,6 +25,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matchmaker.matching.chain import ChainGraph
 from matchmaker.matching.text import Analyzer, char_ngrams, normalise
 
+SINGLE_MENTION = 0.5
+SHORT_LATIN = 0.5
 TERM_WEIGHTS = {"name": 3.0, "alias": 3.0, "product": 1.5, "keyword": 1.0}
 CONTEXT_FACTOR = 0.15
 SATURATION = 4.0
@@ -83,6 +85,11 @@ def split_context(text: str) -> tuple[str, str]:
             clause = clause[:cut]
         offered.append(clause)
     return " ".join(offered), " ".join(served)
+
+
+def _ambiguity(token: str) -> float:
+    """Two- and three-letter abbreviations (API, DR, CT) mean different things per industry."""
+    return SHORT_LATIN if len(token) <= 3 and token.isascii() and token.isalpha() else 1.0
 
 
 def cues(text: str, title: str = "") -> Cues:
@@ -169,12 +176,20 @@ class SegmentAssigner:
         """Segments of an analysed document from its terms and its classifier row."""
         scores: dict[str, float] = defaultdict(float)
         hits: dict[str, set[str]] = defaultdict(set)
+        headline: set[str] = set()  # segments named in a title or capability field
         for analysed, weight in fields:
             for words, factor in ((analysed.main, 1.0), (analysed.context, CONTEXT_FACTOR)):
                 for token in set(words):
                     for segment_id, term_weight in self.terms.get(token, {}).items():
-                        scores[segment_id] += term_weight * weight * factor
+                        scores[segment_id] += term_weight * weight * factor * _ambiguity(token)
                         hits[segment_id].add(token)
+                        if weight > 1.0 and factor == 1.0:
+                            headline.add(segment_id)
+        # One passing mention in running text (a fab that keeps resist in cold storage, an
+        # "API" that is a software interface) is weak evidence; corroboration is not.
+        for segment_id in scores:
+            if len(hits[segment_id]) == 1 and segment_id not in headline:
+                scores[segment_id] *= SINGLE_MENTION
         for index in np.argsort(similarity)[::-1][:3]:
             if similarity[index] > 0.08:
                 scores[self.segment_ids[index]] += 4.0 * float(similarity[index])
