@@ -435,7 +435,7 @@ def index_rebuild() -> None:
     """Rebuild the matching index from the database (it is also kept up to date by itself)."""
     service = _matching()
     with _session() as db:
-        bar: Any = tqdm(desc="indexing profiles", unit=" rec", file=sys.stderr)
+        bar: Any = tqdm(desc="indexing", unit=" rec", file=sys.stderr)
         with bar:
 
             def advance(done: int, total: int) -> None:

@@ -8,7 +8,7 @@ profile runs the same features the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,8 +81,13 @@ class Engine:
         own: dict[str, list[str]],
         *,
         workers: int = 1,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        """Index everything from scratch; the vocabulary and IDF come from this corpus."""
+        """Index everything from scratch; the vocabulary and IDF come from this corpus.
+
+        `progress(done, total)` is called as documents are analysed, the slow part.
+        """
+        total, done = len(profiles) + len(needs), 0
         vocabulary: dict[str, int] = {}
         profile_counts = {f: CountBuilder(vocabulary, grow=True) for f in PROFILE_TEXT_FIELDS}
         need_counts = {f: CountBuilder(vocabulary, grow=True) for f in NEED_TEXT_FIELDS}
@@ -97,6 +102,9 @@ class Engine:
                 doc.segments = segments
                 for builder, tokens in zip(builders.values(), fields, strict=True):
                     builder.add(tokens)
+                done += 1
+                if progress is not None and (done % 1000 == 0 or done == total):
+                    progress(done, total)
         width = len(vocabulary)
         profile_matrices = {f: b.matrix(width) for f, b in profile_counts.items()}
         need_matrices = {f: b.matrix(width) for f, b in need_counts.items()}

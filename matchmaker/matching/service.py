@@ -108,9 +108,7 @@ class MatchingService:
             needs = _need_docs(db, Need.id.is_not(None))
             owners = {n.enterprise_id for n in needs}
             own = self._own_segments(db, engine, owners)
-            engine.build(profiles, needs, own, workers=default_workers())
-            if progress is not None:
-                progress(len(profiles), len(profiles))
+            engine.build(profiles, needs, own, workers=default_workers(), progress=progress)
             self._loaded = _Loaded(engine, seq)
             self._save()
             return engine
@@ -207,21 +205,23 @@ class MatchingService:
 
     # Queries ---------------------------------------------------------------------------------
     def match(self, db: Session, need_id: str, top: int) -> list[Match]:
-        engine = self.engine(db)
-        if need_id not in engine.needs:
-            raise NotFound(f"need {need_id!r} does not exist")
-        return engine.match(need_id, top)
+        with self._lock:  # a catch-up in another thread must not change tables mid-query
+            engine = self.engine(db)
+            if need_id not in engine.needs:
+                raise NotFound(f"need {need_id!r} does not exist")
+            return engine.match(need_id, top)
 
     def recommend(self, db: Session, profile_id: str, top: int) -> list[Match]:
-        engine = self.engine(db)
-        if profile_id not in engine.profiles:
-            raise NotFound(f"profile {profile_id!r} does not exist or is not published")
-        open_needs = {
-            doc_id
-            for doc_id, doc in engine.needs.docs.items()
-            if doc.status == NeedStatus.OPEN.value
-        }
-        return engine.recommend(profile_id, top, open_needs)
+        with self._lock:
+            engine = self.engine(db)
+            if profile_id not in engine.profiles:
+                raise NotFound(f"profile {profile_id!r} does not exist or is not published")
+            open_needs = {
+                doc_id
+                for doc_id, doc in engine.needs.docs.items()
+                if doc.status == NeedStatus.OPEN.value
+            }
+            return engine.recommend(profile_id, top, open_needs)
 
     def open_need_ids(self, db: Session) -> list[str]:
         return list(

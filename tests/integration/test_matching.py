@@ -283,3 +283,84 @@ def test_explicitly_chosen_segments_are_trusted(
     }
     assert matches[vague.id].features["graph_same"] > 0.7
     assert "产业链：同一产业链环节：电子特气" in matches[vague.id].reasons
+
+
+def write_eval_set(directory: Path) -> None:
+    records = {
+        "enterprises": [
+            {"id": "f1", "name": "上海澜芯集成电路制造股份有限公司", "size": "large"},
+            *(
+                {"id": f"s{i}", "name": f"上海样例{i}科技有限公司", "size": "small"}
+                for i in range(1, 4)
+            ),
+        ],
+        "profiles": [
+            {
+                "id": "p1",
+                "enterprise_id": "s1",
+                "title": "电子特气提纯",
+                "summary": "NF3、WF6电子特气供应",
+            },
+            {
+                "id": "p2",
+                "enterprise_id": "s2",
+                "title": "特种气体充装",
+                "summary": "高纯氨与硅烷钢瓶充装",
+            },
+            {"id": "p3", "enterprise_id": "s3", "title": "护肤品ODM", "summary": "面膜代工"},
+        ],
+        "needs": [
+            {
+                "id": "n1",
+                "enterprise_id": "f1",
+                "type": "supply_chain",
+                "title": "电子特气供应",
+                "description": "需要NF3电子特气",
+            },
+            {
+                "id": "n2",
+                "enterprise_id": "f1",
+                "type": "supply_chain",
+                "title": "面膜代工",
+                "description": "护肤品ODM合作",
+            },
+        ],
+    }
+    for kind, rows in records.items():
+        (directory / f"{kind}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8"
+        )
+    (directory / "qrels.tsv").write_text(
+        "need_id\tprofile_id\tgrade\nn1\tp1\t2\nn1\tp2\t1\nn2\tp3\t2\n", "utf-8"
+    )
+    (directory / "splits.tsv").write_text("need_id\tsplit\nn1\tdev\nn2\ttest\n", "utf-8")
+
+
+def test_eval_reports_every_system_and_split(tmp_path: Path) -> None:
+    from matchmaker.matching.evaluation import evaluate
+
+    write_eval_set(tmp_path)
+    results = evaluate(tmp_path)
+    assert set(results) == {"engine", "text", "bm25"}
+    assert set(results["engine"]) == {"dev", "test", "all"}
+    assert results["engine"]["dev"]["mrr"] == 1.0  # p1 first for n1
+    assert results["engine"]["test"]["needs"] == 1
+    assert 0.0 <= results["bm25"]["all"]["ndcg@10"] <= 1.0
+
+
+def test_cli_graph_show_and_export(tmp_path: Path) -> None:
+    env = {**os.environ, "MATCHMAKER_DATA_DIR": str(tmp_path / "data")}
+    run = [sys.executable, "-m", "matchmaker", "graph"]
+    shown = subprocess.run(
+        [*run, "show", "电子特气"], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    assert shown.splitlines()[0].startswith("ic.electronic_gases  电子特气")
+    assert "supplies: 晶圆制造 (ic.wafer_fab)" in shown
+    target = tmp_path / "graph.json"
+    subprocess.run([*run, "export", "-o", str(target)], env=env, check=True, capture_output=True)
+    exported = json.loads(target.read_text("utf-8"))
+    assert {
+        "source": "ic.electronic_gases",
+        "target": "ic.wafer_fab",
+        "kind": "supplies",
+    } in exported["edges"]
