@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
@@ -10,6 +10,7 @@ from matchmaker import policy
 from matchmaker.api import problems
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.errors import Forbidden
+from matchmaker.matching.engine import Match
 from matchmaker.matching.schemas import (
     NeedMatches,
     NeedMatchOut,
@@ -22,6 +23,11 @@ from matchmaker.profiles import service as profiles
 
 router = APIRouter(tags=["matching"])
 Limit = Annotated[int, Query(ge=1, le=200, description="How many matches, best first")]
+
+
+def _scored(match: Match, enterprise_id: str) -> dict[str, Any]:
+    return {"enterprise_id": enterprise_id, "score": match.score, "band": match.band,
+            "reasons": match.reasons, "features": match.features}  # fmt: skip
 
 
 def _service(request: Request) -> MatchingService:
@@ -42,13 +48,10 @@ def need_matches(
     return NeedMatches(
         need_id=need_id,
         matches=[
-            ProfileMatchOut(
-                profile_id=m.profile_id, enterprise_id=m.profile_enterprise_id, score=m.score,
-                band=m.band, reasons=m.reasons, features=m.features,
-            )
+            ProfileMatchOut(profile_id=m.profile_id, **_scored(m, m.profile_enterprise_id))
             for m in matches
         ],
-    )  # fmt: skip
+    )
 
 
 @router.get(
@@ -66,10 +69,6 @@ def profile_recommendations(
     return ProfileRecommendations(
         profile_id=profile_id,
         matches=[
-            NeedMatchOut(
-                need_id=m.need_id, enterprise_id=m.need_enterprise_id, score=m.score,
-                band=m.band, reasons=m.reasons, features=m.features,
-            )
-            for m in matches
+            NeedMatchOut(need_id=m.need_id, **_scored(m, m.need_enterprise_id)) for m in matches
         ],
-    )  # fmt: skip
+    )
