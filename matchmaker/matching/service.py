@@ -8,13 +8,13 @@ not seen (or rebuilds when they are many), so results reflect the data with no e
 from __future__ import annotations
 
 import hashlib
+import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ from matchmaker.needs.models import Need
 from matchmaker.profiles.models import CapabilityProfile
 from matchmaker.resources import models_dir
 
-INDEX_FILE = "matching.joblib"
+INDEX_FILE = "matching.pickle"
 FORMAT_VERSION = 6
 REBUILD_FRACTION = 0.2
 Progress = Callable[[int, int], None]
@@ -183,14 +183,18 @@ class MatchingService:
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        joblib.dump(state, temporary)
+        # Plain pickle (protocol 5): several times faster than joblib on these object graphs.
+        # The file lives in the data dir, which only this installation writes.
+        with temporary.open("wb") as stream:
+            pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(self.path)
 
     def _load(self) -> _Loaded | None:
         if not self.path.exists():
             return None
         try:
-            state = joblib.load(self.path)
+            with self.path.open("rb") as stream:
+                state = pickle.load(stream)  # noqa: S301 - our own file in our own data dir
         except Exception:  # a damaged or foreign file is rebuilt, never trusted
             return None
         if state.get("version") != FORMAT_VERSION or state.get("graph") != _graph_digest():

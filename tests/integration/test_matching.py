@@ -128,7 +128,7 @@ def test_index_follows_edits_unpublishing_and_restarts(
     assert after.index(other.id) < after.index(scene["profiles"]["buyer"].id)
     profiles.delete(db, actor=admin, profile_id=other.id)
     restarted = MatchingService(settings.data_dir)  # loads the persisted index, then catches up
-    assert (settings.data_dir / "index" / "matching.joblib").exists()
+    assert (settings.data_dir / "index" / "matching.pickle").exists()
     assert other.id not in [m.profile_id for m in ranked(db, restarted, scene["need"].id)]
 
 
