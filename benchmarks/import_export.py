@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from scratch import machine, scratch
 
 
 def run_step(label: str, args: list[str], env: dict[str, str]) -> None:
@@ -42,13 +43,8 @@ def main() -> None:
         "--generate-only", type=int, default=0, help="also time generating N profiles"
     )
     options = parser.parse_args()
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        env = {**os.environ, "MATCHMAKER_DATA_DIR": str(root / "data")}
-        env.pop("MATCHMAKER_DATABASE_URL", None)
+    print(machine())
+    with scratch() as (root, env):
         data = root / "generated"
         n, m = options.profiles, options.needs
         run_step(f"generate {n} profiles, {m} needs", [

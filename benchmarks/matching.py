@@ -11,14 +11,13 @@ ranks all needs in one batch.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from scratch import machine, scratch
 
 
 def child(data_dir: Path, queries: int) -> None:
@@ -68,13 +67,8 @@ def main() -> None:
     if options.child:
         child(options.child, options.queries)
         return
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        env = {**os.environ, "MATCHMAKER_DATA_DIR": str(root / "data")}
-        env.pop("MATCHMAKER_DATABASE_URL", None)
+    print(machine())
+    with scratch() as (root, env):
         data = root / "generated"
         matchmaker = [sys.executable, "-m", "matchmaker"]
         subprocess.run([*matchmaker, "fixtures", "generate", "--profiles", str(options.profiles),
