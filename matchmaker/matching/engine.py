@@ -67,7 +67,6 @@ class Engine:
         self.ranker = ranker
         self.vectors: Vectoriser | None = None
         self.retriever: CandidateRetriever = InMemoryRetriever(self)
-        self.vocabulary: np.ndarray = np.array([], dtype=object)
         self._domain: np.ndarray = np.zeros(0, dtype=bool)
         self._shown: np.ndarray = np.zeros(0, dtype=bool)
         self.profiles: DocTable[ProfileDoc] = DocTable(PROFILE_FIELDS, scanned=("all",))
@@ -113,19 +112,18 @@ class Engine:
         )
         need_all = sum(need_matrices.values(), sp.csr_matrix((len(needs), width), dtype=np.float32))
         min_df = 2 if len(profiles) + len(needs) > 5000 else 1
-        self.vectors, keep = Vectoriser.fit(
+        vectors, keep = Vectoriser.fit(
             sp.vstack([profile_all, need_all]).tocsr(), vocabulary, min_df
         )
-        self.vocabulary = self.vectors.terms
-        self._vocabulary_masks()
-        weighted = {"all": self.vectors.weigh(profile_all[:, keep])}
-        weighted |= {f: self.vectors.weigh(m[:, keep]) for f, m in profile_matrices.items()}
+        self._explain_with(vectors)
+        weighted = {"all": vectors.weigh(profile_all[:, keep])}
+        weighted |= {f: vectors.weigh(m[:, keep]) for f, m in profile_matrices.items()}
         self.profiles = DocTable(PROFILE_FIELDS, scanned=("all",))
         self.needs = DocTable(NEED_FIELDS)
         self.profiles.add(
             profiles, [d.id for d in profiles], weighted, self._segment_matrix(profiles)
         )
-        need_weighted = {"all": self.vectors.weigh(need_all[:, keep])}
+        need_weighted = {"all": vectors.weigh(need_all[:, keep])}
         self.needs.add(needs, [d.id for d in needs], need_weighted, self._segment_matrix(needs))
 
     def upsert_profiles(self, docs: Sequence[ProfileDoc]) -> None:
@@ -301,14 +299,24 @@ class Engine:
             return []
         shared, weight = shared[keep], (need_terms[1][in_need] * profile_terms[1][in_profile])[keep]
         order = np.lexsort((-weight, ~self._domain[shared]))
-        return [self.vocabulary[i][2:] for i in shared[order]]
+        terms = self._vectors().terms
+        return [terms[i][2:] for i in shared[order]]
 
-    def _vocabulary_masks(self) -> None:
-        """Which vocabulary entries an explanation may show, and which are domain terms."""
-        words = np.array([term.startswith("w:") for term in self.vocabulary], dtype=bool)
-        domain = np.array([term[2:] in self.assigner.terms for term in self.vocabulary], dtype=bool)
+    def restore(
+        self, vectors: Vectoriser, profiles: DocTable[ProfileDoc], needs: DocTable[NeedDoc]
+    ) -> None:
+        """Take over an index built earlier (loaded from disk) instead of building one."""
+        self._explain_with(vectors)
+        self.profiles, self.needs = profiles, needs
+
+    def _explain_with(self, vectors: Vectoriser) -> None:
+        """Use these vectors, and mark which of their terms an explanation may show."""
+        self.vectors = vectors
+        terms = vectors.terms
+        words = np.array([term.startswith("w:") for term in terms], dtype=bool)
+        domain = np.array([term[2:] in self.assigner.terms for term in terms], dtype=bool)
         readable = np.array(
-            [len(term) >= 5 and not term[2:].isdigit() for term in self.vocabulary], dtype=bool
+            [len(term) >= 5 and not term[2:].isdigit() for term in terms], dtype=bool
         )
         self._domain = words & domain
         self._shown = words & (domain | readable)

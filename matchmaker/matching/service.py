@@ -73,13 +73,13 @@ def _enterprises(db: Session, ids: Iterable[str] | None = None) -> dict[str, dic
 
 
 def _profile_docs(db: Session, condition: Any) -> Iterator[ProfileDoc]:
-    enterprises: dict[str, dict[str, Any]] = {}
     statement = select(*_columns(CapabilityProfile, PROFILE_COLUMNS)).where(
         CapabilityProfile.status == ProfileStatus.PUBLISHED, condition
     )
     rows = [dict(row._mapping) for row in db.execute(statement)]
-    missing = {row["enterprise_id"] for row in rows} - set(enterprises)
-    enterprises.update(_enterprises(db, missing) if len(missing) < 5000 else _enterprises(db))
+    owners = {row["enterprise_id"] for row in rows}
+    # A long IN list is slower than reading every enterprise once.
+    enterprises = _enterprises(db, owners) if len(owners) < 5000 else _enterprises(db)
     for row in rows:
         yield profile_doc(row, enterprises[row["enterprise_id"]])
 
@@ -175,7 +175,6 @@ class MatchingService:
         state = {
             "version": FORMAT_VERSION,
             "graph": _graph_digest(),
-            "ranker": engine.ranker,
             "seq": self._loaded.seq,
             "vectors": engine.vectors,
             "profiles": engine.profiles,
@@ -200,11 +199,7 @@ class MatchingService:
         if state.get("version") != FORMAT_VERSION or state.get("graph") != _graph_digest():
             return None
         engine = Engine(self.chain_graph, Ranker.load(ranker_path()))
-        engine.vectors = state["vectors"]
-        engine.vocabulary = engine.vectors.terms
-        engine._vocabulary_masks()
-        engine.profiles = state["profiles"]
-        engine.needs = state["needs"]
+        engine.restore(state["vectors"], state["profiles"], state["needs"])
         return _Loaded(engine, int(state["seq"]))
 
     # Queries ---------------------------------------------------------------------------------

@@ -171,10 +171,3 @@ class Analyzer:
                 continue
             result.append(token)
         return result
-
-    def features(self, text: str) -> list[str]:
-        """Words (prefixed w:) and n-grams (prefixed c:) of raw text, for one vectoriser."""
-        normalised = normalise(text)
-        return [f"w:{w}" for w in self.words(normalised)] + [
-            f"c:{g}" for g in char_ngrams(normalised)
-        ]

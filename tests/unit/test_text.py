@@ -1,5 +1,7 @@
 import pytest
 
+from matchmaker.matching.assign import SegmentAssigner
+from matchmaker.matching.chain import default_chain_graph, dictionary_terms
 from matchmaker.matching.text import Analyzer, char_ngrams, normalise
 
 
@@ -19,9 +21,10 @@ def test_normalise_folds_width_script_and_case(raw: str, expected: str) -> None:
 
 
 def test_traditional_and_simplified_texts_analyse_alike() -> None:
-    analyzer = Analyzer(["封装测试", "电子特气"])
-    simplified = analyzer.features("提供封装测试与电子特气")
-    traditional = analyzer.features("提供封裝測試與電子特氣")
+    graph = default_chain_graph()
+    assigner = SegmentAssigner(graph, Analyzer(dictionary_terms(graph)))
+    simplified = assigner.analyse("提供封装测试与电子特气", offered=True).tokens()
+    traditional = assigner.analyse("提供封裝測試與電子特氣", offered=True).tokens()
     assert simplified == traditional
     assert "w:封装测试" in simplified and "w:电子特气" in simplified
 
