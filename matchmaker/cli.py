@@ -91,17 +91,14 @@ def import_command(
 
     'all' imports enterprises.*, profiles.* and needs.* from a directory in one transaction.
     """
-    from matchmaker.fixtures.demo import record_files
+    from matchmaker.fixtures.demo import RecordDirectoryError, record_files
     from matchmaker.transfer.importer import ImportFailed, import_files
 
     if kind is ImportKind.all:
-        if not path.is_dir():
-            raise fail(
-                f"{path} is not a directory; 'import all' reads enterprises.*, profiles.*, needs.*"
-            )
-        files = record_files(path)
-        if not files:
-            raise fail(f"{path} has no enterprises.*, profiles.* or needs.* file")
+        try:
+            files = record_files(path)
+        except RecordDirectoryError as error:
+            raise fail(str(error)) from None
     else:
         files = [(kind.value, path)]
     with session() as db:
@@ -158,7 +155,7 @@ def fixtures_load(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if data exists")] = False,
 ) -> None:
     """Load a fixture directory (records and demo users) into the database."""
-    from matchmaker.fixtures.demo import is_empty, load_directory
+    from matchmaker.fixtures.demo import RecordDirectoryError, is_empty, load_directory
     from matchmaker.transfer.importer import ImportFailed
 
     with session() as db:
@@ -171,6 +168,8 @@ def fixtures_load(
             raise fail(f"{failure}\n{failure.details()}") from None
         except DomainError as error:
             raise fail(error.detail) from None
+        except RecordDirectoryError as error:
+            raise fail(str(error)) from None
     typer.echo(loaded.report.summary())
     typer.echo(f"users: {loaded.users_created} created")
 

@@ -14,6 +14,8 @@ from tqdm import tqdm
 
 from matchmaker.cli_common import fail, session, settings
 from matchmaker.errors import DomainError
+from matchmaker.fixtures.demo import RecordDirectoryError
+from matchmaker.transfer.importer import ImportFailed
 
 graph_app = typer.Typer(help="Inspect and export the industry-chain graph.", no_args_is_help=True)
 index_app = typer.Typer(help="Manage the matching index.", no_args_is_help=True)
@@ -126,7 +128,12 @@ def eval_command(
     """Measure nDCG@10, P@5, Recall@50 and MRR for the engine, text alone and BM25."""
     from matchmaker.matching.evaluation import evaluate, format_table
 
-    results = evaluate(directory)
+    try:
+        results = evaluate(directory)
+    except RecordDirectoryError as error:
+        raise fail(str(error)) from None
+    except ImportFailed as failure:
+        raise fail(f"{failure}\n{failure.details()}") from None
     typer.echo(format_table(results))
     target = output or Path("eval-results.json")
     target.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -146,7 +153,12 @@ def ranker_train(
     from matchmaker.matching.evaluation import format_table, train
     from matchmaker.matching.service import ranker_path
 
-    ranker = train(directory)
+    try:
+        ranker = train(directory)
+    except RecordDirectoryError as error:
+        raise fail(str(error)) from None
+    except ImportFailed as failure:
+        raise fail(f"{failure}\n{failure.details()}") from None
     target = output or ranker_path()
     ranker.save(target)
     typer.echo(format_table({"engine": ranker.card["metrics"]}))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from matchmaker.db import Database
-from matchmaker.fixtures.demo import record_files
+from matchmaker.fixtures.demo import RecordDirectoryError, record_files
 from matchmaker.matching import baseline, metrics
 from matchmaker.matching.engine import Engine
 from matchmaker.matching.ranker import Ranker, fit
@@ -36,16 +36,34 @@ class EvalSet:
         return sorted(n for n, s in self.splits.items() if split == "all" or s == split)
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def _rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise RecordDirectoryError(f"{path} is missing (tab-separated: {', '.join(columns)})")
     with path.open(encoding="utf-8") as stream:
-        return list(csv.DictReader(stream, delimiter="\t"))
+        reader = csv.DictReader(stream, delimiter="\t")
+        if reader.fieldnames is None or set(columns) - set(reader.fieldnames):
+            header = "\t".join(columns)
+            raise RecordDirectoryError(f"{path.name}: the header must be {header!r}")
+        return list(reader)
 
 
 def load_eval_set(directory: Path) -> EvalSet:
+    """Labels of a set; a malformed file is refused with its name and line."""
     qrels: dict[str, dict[str, int]] = {}
-    for row in _rows(directory / "qrels.tsv"):
+    rows = _rows(directory / "qrels.tsv", ("need_id", "profile_id", "grade"))
+    for line, row in enumerate(rows, start=2):
+        if row["grade"] not in ("1", "2"):
+            raise RecordDirectoryError(
+                f"qrels.tsv line {line}: grade must be 1 or 2, not {row['grade']!r}"
+            )
         qrels.setdefault(row["need_id"], {})[row["profile_id"]] = int(row["grade"])
-    splits = {row["need_id"]: row["split"] for row in _rows(directory / "splits.tsv")}
+    splits = {}
+    for line, row in enumerate(_rows(directory / "splits.tsv", ("need_id", "split")), start=2):
+        if row["split"] not in ("dev", "test"):
+            raise RecordDirectoryError(
+                f"splits.tsv line {line}: split must be dev or test, not {row['split']!r}"
+            )
+        splits[row["need_id"]] = row["split"]
     return EvalSet(qrels=qrels, splits=splits)
 
 

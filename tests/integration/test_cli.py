@@ -121,3 +121,21 @@ def test_users_create_refuses_a_weak_password(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 1
     assert "at least 10 characters" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["fixtures", "load", "{tmp}/nowhere"], "nowhere is not a directory"),
+        (["import", "all", "{tmp}/empty"], "has no enterprises.*, profiles.* or needs.* file"),
+        (["eval", "{tmp}/empty"], "empty/qrels.tsv is missing"),
+    ],
+)
+def test_directory_commands_explain_a_bad_directory(
+    tmp_path: Path, command: list[str], message: str
+) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run(tmp_path / "data", *(part.format(tmp=tmp_path) for part in command))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

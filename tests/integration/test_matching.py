@@ -364,3 +364,28 @@ def test_cli_graph_show_and_export(tmp_path: Path) -> None:
         "target": "ic.wafer_fab",
         "kind": "supplies",
     } in exported["edges"]
+
+
+@pytest.mark.parametrize(
+    ("qrels", "message"),
+    [
+        (None, "qrels.tsv is missing (tab-separated: need_id, profile_id, grade)"),
+        ("need\tprofile\tgrade\n", "qrels.tsv: the header must be 'need_id\\tprofile_id\\tgrade'"),
+        (
+            "need_id\tprofile_id\tgrade\nn1\tp1\t3\n",
+            "qrels.tsv line 2: grade must be 1 or 2, not '3'",
+        ),
+    ],
+)
+def test_eval_set_labels_are_checked(tmp_path: Path, qrels: str | None, message: str) -> None:
+    from matchmaker.fixtures.demo import RecordDirectoryError
+    from matchmaker.matching.evaluation import load_eval_set
+
+    write_eval_set(tmp_path)
+    if qrels is None:
+        (tmp_path / "qrels.tsv").unlink()
+    else:
+        (tmp_path / "qrels.tsv").write_text(qrels, "utf-8")
+    with pytest.raises(RecordDirectoryError) as error:
+        load_eval_set(tmp_path)
+    assert str(error.value).endswith(message)
