@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt demo clean bench
+.PHONY: run test lint fmt demo clean bench assets
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "matchmaker needs Python 3.11 or newer"'
@@ -20,22 +20,37 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run
+# Front-end assets come from npm through package-lock.json (no third-party code is committed,
+# no CDN): `npm ci` whenever the lockfile is newer than npm's record of the last install, then
+# htmx is copied to where the pages load it from (web/static/vendor/ is git-ignored).
+NPM ?= npm
+VENDOR := web/static/vendor
+
+node_modules/.package-lock.json: package-lock.json
+	$(NPM) ci --no-audit --no-fund
+
+$(VENDOR)/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+assets: $(VENDOR)/htmx.min.js
+
+run: assets $(VENV)/.installed-run
 	$(BIN)/matchmaker migrate
 	$(BIN)/matchmaker fixtures load fixtures/demo --if-empty
 	$(BIN)/matchmaker serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: assets $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check matchmaker tests benchmarks
-	$(BIN)/ruff format --check matchmaker tests benchmarks
+	$(BIN)/ruff check matchmaker tests benchmarks docs
+	$(BIN)/ruff format --check matchmaker tests benchmarks docs
 	$(BIN)/mypy
 
 fmt: $(VENV)/.installed-test
-	$(BIN)/ruff check --fix matchmaker tests benchmarks
-	$(BIN)/ruff format matchmaker tests benchmarks
+	$(BIN)/ruff check --fix matchmaker tests benchmarks docs
+	$(BIN)/ruff format matchmaker tests benchmarks docs
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/import_export.py

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from scratch import machine, scratch
+from scratch import generate_and_import, machine, scratch
 
 
 def child(data_dir: Path, queries: int) -> None:
@@ -69,14 +69,7 @@ def main() -> None:
         return
     print(machine())
     with scratch() as (root, env):
-        data = root / "generated"
-        matchmaker = [sys.executable, "-m", "matchmaker"]
-        subprocess.run([*matchmaker, "fixtures", "generate", "--profiles", str(options.profiles),
-                        "--needs", str(options.needs), "--output", str(data)], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        subprocess.run([*matchmaker, "import", "all", str(data)], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        print(f"data: {options.profiles} profiles, {options.needs} needs (generated and imported)")
+        generate_and_import(root, env, profiles=options.profiles, needs=options.needs)
         subprocess.run([sys.executable, __file__, "--child", str(root / "data"),
                         "--queries", str(options.queries)], env=env, check=True)  # fmt: skip
 

@@ -77,6 +77,18 @@ def migrate_command() -> None:
     typer.echo("database migrated to the newest schema" if ran else "database schema is up to date")
 
 
+@app.command("messages")
+def messages_command() -> None:
+    """Print every portal message without a Chinese translation, as PO entries."""
+    from matchmaker import catalogue
+
+    absent = catalogue.missing()
+    if absent:
+        typer.echo(catalogue.as_po(absent))
+        raise fail(f"{len(absent)} message(s) lack a Chinese translation in web/locale/zh_Hans")
+    typer.echo("every message has a Chinese translation")
+
+
 @app.command("import")
 def import_command(
     kind: Annotated[ImportKind, typer.Argument(help="Record kind, or 'all' for a directory")],

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     session_days: int = Field(default=14, ge=1, le=365)
     public_url: str = "http://127.0.0.1:8000"
+    # Mail goes to DATA_DIR/outbox as .eml files unless an SMTP server is named:
+    # smtp://user:pass@host:587?starttls=1 or smtps://user:pass@host:465.
+    smtp_url: str | None = None
+    mail_from: str = "matchmaker <noreply@matchmaker.invalid>"
 
     @field_validator("secret_key")
     @classmethod

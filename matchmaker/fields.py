@@ -56,6 +56,34 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class IntroductionOrigin(StrEnum):
+    """Who started the conversation: the SME answering a need, or the firm inviting an SME."""
+
+    ANSWER = "answer"
+    INVITATION = "invitation"
+
+
+class IntroductionStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Decision(StrEnum):
+    SHORTLISTED = "shortlisted"
+    DISMISSED = "dismissed"
+
+
+class DismissReason(StrEnum):
+    """The short list a firm picks from; kept coarse so it can serve as ranker feedback."""
+
+    WRONG_SEGMENT = "wrong_segment"
+    LACKS_CERTIFICATION = "lacks_certification"
+    TOO_SMALL = "too_small"
+    REGION = "region"
+    OTHER = "other"
+
+
 KNOWN_TAGS = ("专精特新", "专精特新小巨人", "高新技术企业", "科技型中小企业")
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"

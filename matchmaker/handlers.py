@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import logging
 from typing import Any, cast
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from matchmaker import i18n
 from matchmaker.api import PROBLEM
+from matchmaker.deps import CSRF_COOKIE
 from matchmaker.errors import DomainError, FieldError
+from matchmaker.i18n import N_
 
 logger = logging.getLogger(__name__)
 
 _TITLES = {
-    400: "Bad request",
-    401: "Authentication required",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Content too large",
-    422: "Validation failed",
-    500: "Internal server error",
+    400: N_("Bad request"),
+    401: N_("Authentication required"),
+    403: N_("Forbidden"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("Content too large"),
+    422: N_("Validation failed"),
+    500: N_("Internal server error"),
 }
 
 
@@ -37,14 +41,7 @@ def problem_response(
 ) -> Response:
     title = _TITLES.get(status, "Error")
     if not _is_api(request):
-        templates = request.app.state.templates
-        page: Response = templates.TemplateResponse(
-            request,
-            "error.html",
-            {"status": status, "title": title, "detail": detail},
-            status_code=status,
-        )
-        return page
+        return _error_page(request, status, title, detail)
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title,
@@ -55,6 +52,25 @@ def problem_response(
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    """Pages send anonymous visitors to the login form and show other errors in their language."""
+    if status == 401 and request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    templates = request.app.state.templates
+    context = {
+        "status": status,
+        "title": title,
+        "detail": detail,
+        "user": None,
+        "locale": i18n.negotiate(request),
+        "current_path": request.url.path,
+        "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
+    }
+    page: Response = templates.TemplateResponse(request, "error.html", context, status_code=status)
+    return page
 
 
 def _location(loc: tuple[Any, ...]) -> str:

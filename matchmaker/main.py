@@ -6,13 +6,24 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from matchmaker import __version__, handlers, migrate
+from matchmaker import __version__, handlers, i18n, labels, migrate
+from matchmaker.accounts.pages import router as account_pages
+from matchmaker.admin.pages import router as admin_pages
 from matchmaker.api import build_api_router, document_problems
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import Database
+from matchmaker.enterprises.pages import router as enterprise_pages
+from matchmaker.introductions.pages import router as introduction_pages
+from matchmaker.mail import mailer_for
 from matchmaker.matching.service import MatchingService
+from matchmaker.needs.candidate_pages import router as candidate_pages
+from matchmaker.needs.pages import router as need_pages
+from matchmaker.notifications.pages import router as notification_pages
 from matchmaker.pages import router as pages_router
+from matchmaker.profiles.pages import router as profile_pages
 from matchmaker.resources import web_dir
+from matchmaker.search.pages import router as search_pages
+from matchmaker.search.service import SearchService
 
 API_DESCRIPTION = """
 matchmaker connects large enterprises' needs (技术研发, 供应链, 投资, 孵化, 服务) with SMEs'
@@ -38,10 +49,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.matching = MatchingService(settings.data_dir)
-    app.state.templates = Jinja2Templates(directory=web_dir() / "templates")
+    app.state.search = SearchService()
+    app.state.mailer = mailer_for(settings)
+    templates = Jinja2Templates(directory=web_dir() / "templates")
+    i18n.install(templates.env)
+    labels.install(templates.env)
+    app.state.templates = templates
     app.mount("/static", StaticFiles(directory=web_dir() / "static"), name="static")
     app.include_router(build_api_router())
     app.include_router(pages_router)
+    # Search comes before need pages so /needs (the search page) is not read as a need id.
+    for router in (
+        search_pages,
+        account_pages,
+        need_pages,
+        candidate_pages,
+        profile_pages,
+        enterprise_pages,
+        introduction_pages,
+        notification_pages,
+        admin_pages,
+    ):
+        app.include_router(router)
     handlers.install(app)
     document_problems(app)
     return app

@@ -1,20 +1,27 @@
 """Every ORM model, imported in one place so the metadata is complete for Alembic."""
 
-from matchmaker.accounts.models import ApiToken, LoginSession, User
+from matchmaker.accounts.models import ApiToken, LoginSession, PasswordReset, User
 from matchmaker.changes.models import Change
 from matchmaker.db import Base
 from matchmaker.enterprises.models import Enterprise, MeetingConsent
+from matchmaker.introductions.models import Introduction
 from matchmaker.needs.models import Need
+from matchmaker.notifications.models import Notification
 from matchmaker.profiles.models import CapabilityProfile
+from matchmaker.shortlists.models import CandidateDecision
 
 __all__ = [
     "ApiToken",
     "Base",
+    "CandidateDecision",
     "CapabilityProfile",
     "Change",
     "Enterprise",
+    "Introduction",
     "LoginSession",
     "MeetingConsent",
     "Need",
+    "Notification",
+    "PasswordReset",
     "User",
 ]

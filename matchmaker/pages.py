@@ -1,107 +1,79 @@
-"""HTML pages of the foundation: the home page and web login/logout.
-
-The full portal arrives with its own issue; these pages already follow its rules: no
-business logic here, CSRF on every form, Chinese first with English beside it.
-"""
+"""Site-wide pages: home, web login/logout and the language switch."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated
-from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
+from matchmaker import dashboard as dashboards
+from matchmaker import i18n
 from matchmaker.accounts import cookies
 from matchmaker.accounts import service as accounts
-from matchmaker.accounts.security import new_token
-from matchmaker.deps import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
-    CurrentActor,
-    SessionDep,
-    SettingsDep,
-    csrf_form,
-)
+from matchmaker.deps import SESSION_COOKIE, SettingsDep, csrf_form
 from matchmaker.errors import Unauthorized
-from matchmaker.fields import NeedType
+from matchmaker.labels import LABELS
 from matchmaker.overview import overview
+from matchmaker.portal import PortalDep, safe_next
 
 router = APIRouter(include_in_schema=False)
 
-NEED_TYPE_LABELS = {
-    NeedType.TECHNOLOGY: ("技术研发", "Technology R&D"),
-    NeedType.SUPPLY_CHAIN: ("供应链", "Supply chain"),
-    NeedType.INVESTMENT: ("投资", "Investment"),
-    NeedType.INCUBATION: ("孵化", "Incubation"),
-    NeedType.SERVICE: ("服务", "Services"),
-}
-
-
-def _render(
-    request: Request, name: str, context: Mapping[str, object], status: int = 200
-) -> Response:
-    templates = request.app.state.templates
-    existing = request.cookies.get(CSRF_COOKIE)
-    csrf = existing or new_token()
-    response: Response = templates.TemplateResponse(
-        request, name, {**context, "csrf_token": csrf}, status_code=status
-    )
-    if not existing:
-        cookies.set_csrf(response, request, request.app.state.settings, csrf)
-    return response
-
 
 @router.get("/")
-def home(request: Request, db: SessionDep, actor: CurrentActor) -> Response:
-    context = {"user": actor, "overview": overview(db), "labels": NEED_TYPE_LABELS}
-    return _render(request, "home.html", context)
+def home(portal: PortalDep) -> Response:
+    return portal.render("home.html", {"overview": overview(portal.db), "labels": LABELS})
+
+
+@router.get("/dashboard")
+def dashboard(portal: PortalDep) -> Response:
+    user = portal.require_user()
+    board = dashboards.for_user(portal.db, portal.request.app.state.matching, user)
+    return portal.render("dashboard.html", {"board": board})
 
 
 @router.get("/login")
-def login_form(request: Request, actor: CurrentActor, next: str = "/") -> Response:
-    return _render(request, "login.html", {"user": actor, "next": _safe_next(next), "error": None})
+def login_form(portal: PortalDep, next: str = "/dashboard") -> Response:
+    return portal.render("login.html", {"next": safe_next(next), "error": None})
 
 
 @router.post("/login", dependencies=[Depends(csrf_form)])
 def login_submit(
-    request: Request,
-    db: SessionDep,
+    portal: PortalDep,
     settings: SettingsDep,
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=256)],
-    next: Annotated[str, Form(max_length=500)] = "/",
+    next: Annotated[str, Form(max_length=500)] = "/dashboard",
 ) -> Response:
     try:
-        user = accounts.authenticate(db, email=email, password=password)
+        user = accounts.authenticate(portal.db, email=email, password=password)
     except Unauthorized as error:
-        context = {"user": None, "next": _safe_next(next), "error": error.detail, "email": email}
-        return _render(request, "login.html", context, status=401)
-    token = accounts.start_session(db, user=user, days=settings.session_days)
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    cookies.set_login(response, request, settings, token)
+        context = {"next": safe_next(next), "error": error.detail, "email": email}
+        return portal.render("login.html", context, status=401)
+    token = accounts.start_session(portal.db, user=user, days=settings.session_days)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    cookies.set_login(response, portal.request, settings, token)
     return response
 
 
 @router.post("/logout", dependencies=[Depends(csrf_form)])
-def logout_submit(request: Request, db: SessionDep) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
+def logout_submit(portal: PortalDep) -> Response:
+    token = portal.request.cookies.get(SESSION_COOKIE)
     if token:
-        accounts.end_session(db, token)
+        accounts.end_session(portal.db, token)
     response = RedirectResponse("/", status_code=303)
     cookies.clear_login(response)
     return response
 
 
-def _safe_next(target: str) -> str:
-    """Only same-site paths; anything else (//evil, http://evil, \\evil) goes home."""
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith(("//", "/\\"))
-    ):
-        return "/"
-    return target
+@router.post("/language", dependencies=[Depends(csrf_form)])
+def choose_language(
+    locale: Annotated[str, Form(max_length=16)],
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if locale in i18n.LOCALES:
+        response.set_cookie(
+            i18n.LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/"
+        )
+    return response

@@ -90,9 +90,39 @@ def can_write_profile(actor: Actor, enterprise_id: str) -> bool:
     return actor is not None and actor.role is Role.SME and is_member(actor, enterprise_id)
 
 
+def can_answer_with(actor: Actor, profile: CapabilityProfile) -> bool:
+    """Answers speak for an SME, so only its own members send them (not admins)."""
+    return actor is not None and actor.role is Role.SME and is_member(actor, profile.enterprise_id)
+
+
 # Users
 def can_manage_users(actor: Actor) -> bool:
     return is_admin(actor)
+
+
+def can_review_accounts(actor: Actor) -> bool:
+    """The account list with its waiting sign-ups: admins and organisers."""
+    return is_admin(actor) or is_organiser(actor)
+
+
+def can_confirm_user(actor: Actor, user: User) -> bool:
+    """Admins confirm anyone but themselves; organisers only firm and SME accounts."""
+    if actor is None or actor.id == user.id:
+        return False
+    return is_admin(actor) or (is_organiser(actor) and user.role in MEMBER_ROLES)
+
+
+def can_deactivate_user(actor: Actor, user: User) -> bool:
+    return can_confirm_user(actor, user)
+
+
+def can_reactivate_user(actor: Actor, user: User) -> bool:
+    return is_admin(actor) and actor is not None and actor.id != user.id
+
+
+# Browsing across every enterprise (the organiser and admin pages)
+def can_browse_all(actor: Actor) -> bool:
+    return is_admin(actor) or is_organiser(actor)
 
 
 # Matching

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -138,3 +141,29 @@ class Factory:
 @pytest.fixture
 def make(db: Session) -> Factory:
     return Factory(db)
+
+
+@pytest.fixture
+def outbox(settings: Settings) -> Callable[[], list[EmailMessage]]:
+    """The mails the app has sent so far (the default file backend), oldest first."""
+
+    def read() -> list[EmailMessage]:
+        folder = settings.data_dir / "outbox"
+        files = sorted(folder.glob("*.eml")) if folder.exists() else []
+        parser = BytesParser(policy=email.policy.default)
+        return [cast(EmailMessage, parser.parsebytes(path.read_bytes())) for path in files]
+
+    return read
+
+
+def page_login(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    """Log in through the HTML form like a browser; returns the CSRF token for later forms."""
+    client.get("/login")
+    csrf = client.cookies["mm_csrf"]
+    response = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf, "next": "/dashboard"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return client.cookies["mm_csrf"]

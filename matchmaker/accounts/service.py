@@ -22,9 +22,12 @@ from matchmaker.errors import (
     ValidationFailed,
 )
 from matchmaker.fields import Role
+from matchmaker.i18n import N_
 from matchmaker.ids import new_id
 from matchmaker.policy import Actor
 from matchmaker.validation import merged
+
+WAITING_FOR_CONFIRMATION = N_("the account is waiting for confirmation by an administrator")
 
 
 def create_user(db: Session, *, actor: Actor, data: UserCreate, system: bool = False) -> User:
@@ -84,7 +87,7 @@ def update_user(
     for field, value in data.model_dump().items():
         setattr(user, field, value)
     if not user.is_active:
-        _end_sessions(db, user.id)
+        end_all_sessions(db, user.id)
     db.commit()
     return user
 
@@ -99,19 +102,27 @@ def change_password(db: Session, *, user: User, current_password: str, new_passw
         raise ValidationFailed(problem, errors=[FieldError("new_password", problem)])
     user.password_hash = security.hash_password(new_password)
     user.password_changed_at = utcnow()
-    _end_sessions(db, user.id)
+    end_all_sessions(db, user.id)
     db.commit()
 
 
 def authenticate(db: Session, *, email: str, password: str) -> User:
+    """The user with these credentials, if they may sign in; why not, after the password."""
     user = find_by_email(db, email)
     valid = security.verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
-        raise Unauthorized("email or password is wrong, or the account is deactivated")
+        raise Unauthorized(N_("email or password is wrong, or the account is deactivated"))
+    if user.confirmed_at is None:
+        raise Unauthorized(WAITING_FOR_CONFIRMATION)
     if security.needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)
         db.commit()
     return user
+
+
+def may_sign_in(user: User | None) -> bool:
+    """Deactivated accounts and those waiting for an admin's confirmation are locked out."""
+    return user is not None and user.is_active and user.confirmed_at is not None
 
 
 def start_session(db: Session, *, user: User, days: int) -> str:
@@ -133,7 +144,7 @@ def user_for_session(db: Session, token: str) -> User | None:
     if row is None or row.expires_at <= utcnow():
         return None
     user = db.get(User, row.user_id)
-    return user if user is not None and user.is_active else None
+    return user if may_sign_in(user) else None
 
 
 def end_session(db: Session, token: str) -> None:
@@ -180,7 +191,7 @@ def user_for_token(db: Session, raw: str, *, now: datetime | None = None) -> Use
     if token.expires_at is not None and token.expires_at <= moment:
         return None
     user = db.get(User, token.user_id)
-    if user is None or not user.is_active:
+    if not may_sign_in(user):
         return None
     token.last_used_at = moment
     db.commit()
@@ -209,5 +220,6 @@ def _check_membership(db: Session, role: Role, enterprise_id: str | None) -> Non
         )
 
 
-def _end_sessions(db: Session, user_id: str) -> None:
+def end_all_sessions(db: Session, user_id: str) -> None:
+    """Log the user out everywhere, in the caller's transaction (no commit here)."""
     db.execute(delete(LoginSession).where(LoginSession.user_id == user_id))

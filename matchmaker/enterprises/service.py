@@ -137,15 +137,21 @@ def agree_to_meet(db: Session, *, actor: Actor, counterpart_id: str) -> bool:
             "an enterprise cannot agree to meet itself",
             errors=[FieldError("enterprise_id", "is your own enterprise")],
         )
+    record_consent(db, own_id, counterpart.id)
+    db.commit()
+    return have_both_agreed(db, own_id, counterpart.id)
+
+
+def record_consent(db: Session, own_id: str, counterpart_id: str) -> None:
+    """Add one side's agreement without committing, for use inside a larger use case."""
     exists = db.scalar(
         select(MeetingConsent.id).where(
-            MeetingConsent.enterprise_id == own_id, MeetingConsent.counterpart_id == counterpart.id
+            MeetingConsent.enterprise_id == own_id, MeetingConsent.counterpart_id == counterpart_id
         )
     )
     if exists is None:
-        db.add(MeetingConsent(enterprise_id=own_id, counterpart_id=counterpart.id))
-        db.commit()
-    return have_both_agreed(db, own_id, counterpart.id)
+        db.add(MeetingConsent(enterprise_id=own_id, counterpart_id=counterpart_id))
+        db.flush()
 
 
 def view(db: Session, *, actor: Actor, enterprise: Enterprise) -> EnterpriseOut:

@@ -141,6 +141,28 @@ RELATION_STRENGTH = {
 }
 
 
+RELATION_WORDS = {
+    "zh": {
+        "same": "同一产业链环节：{asked}",
+        "supplier": "{offered} → {asked}：上游直接供应",
+        "sibling": "{offered} 与 {asked}：同为下游环节的供应方（兄弟环节）",
+        "two_hops": "{offered} → … → {asked}：上游二级供应",
+        "same_chain": "{offered} 与 {asked}：同属{chain}产业链",
+        "buyer": "{offered} 是 {asked} 的下游用户，而非供应方",
+        "unrelated": "{offered} 与 {asked}：产业链上无直接关联",
+    },
+    "en": {
+        "same": "same chain segment: {asked}",
+        "supplier": "{offered} → {asked}: direct upstream supplier",
+        "sibling": "{offered} and {asked}: both supply the same downstream segment",
+        "two_hops": "{offered} → … → {asked}: second-tier upstream supplier",
+        "same_chain": "{offered} and {asked}: both in the {chain} chain",
+        "buyer": "{offered} is a downstream user of {asked}, not a supplier",
+        "unrelated": "{offered} and {asked}: not related on the chain",
+    },
+}
+
+
 class Relations:
     """Precomputed relations from each asked segment to every related offered segment."""
 
@@ -181,23 +203,18 @@ class Relations:
         """Every offered segment with a relation to `asked` (unrelated ones are absent)."""
         return self._table.get(asked, {})
 
-    def describe(self, asked: str, offered: str) -> str:
+    def describe(self, asked: str, offered: str, language: str = "zh") -> str:
         """The relation in words, e.g. "电子特气 → 晶圆制造：上游直接供应"."""
-        segments = self.chain_graph.segments
-        a, o = segments[asked].name, segments[offered].name
+        segments, chains = self.chain_graph.segments, self.chain_graph.chains
+        a, o = segments[asked], segments[offered]
+        english = language == "en"
+        names = {
+            "asked": a.name_en if english else a.name,
+            "offered": o.name_en if english else o.name,
+            "chain": chains[a.chain].name_en if english else chains[a.chain].name,
+        }
         relation = self.relation(asked, offered)
-        return {
-            Relation.SAME: f"同一产业链环节：{a}",
-            Relation.SUPPLIER: f"{o} → {a}：上游直接供应",
-            Relation.SIBLING: f"{o} 与 {a}：同为下游环节的供应方（兄弟环节）",
-            Relation.TWO_HOPS: f"{o} → … → {a}：上游二级供应",
-            Relation.SAME_CHAIN: f"{o} 与 {a}：同属{self._chain_name(asked)}产业链",
-            Relation.BUYER: f"{o} 是 {a} 的下游用户，而非供应方",
-            Relation.UNRELATED: f"{o} 与 {a}：产业链上无直接关联",
-        }[relation]
-
-    def _chain_name(self, segment_id: str) -> str:
-        return self.chain_graph.chains[self.chain_graph.segments[segment_id].chain].name
+        return RELATION_WORDS["en" if english else "zh"][relation.value].format(**names)
 
 
 def export_json(chain_graph: ChainGraph) -> dict[str, Any]:

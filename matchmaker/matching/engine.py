@@ -26,13 +26,14 @@ from matchmaker.matching.chain import (
     dictionary_terms,
 )
 from matchmaker.matching.documents import NeedDoc, ProfileDoc
-from matchmaker.matching.explain import reasons
+from matchmaker.matching.explain import Reason, explain
 from matchmaker.matching.features import TEXT_FEATURES, pair_features
 from matchmaker.matching.ranker import Ranker, band
 from matchmaker.matching.retrieval import CandidateRetriever, InMemoryRetriever, top_indices
 from matchmaker.matching.table import DocTable
 from matchmaker.matching.text import Analyzer
 from matchmaker.matching.vectors import CountBuilder, Vectoriser
+from matchmaker.matching.wording import sentences
 
 CANDIDATES = 300
 PROFILE_FIELDS = ("all", "title", "capabilities", "summary")
@@ -53,6 +54,7 @@ class Match:
     band: str
     features: dict[str, float]
     reasons: list[str]
+    explained: list[Reason]
 
 
 class Engine:
@@ -203,6 +205,18 @@ class Engine:
 
     def match(self, need_id: str, top: int = 50) -> list[Match]:
         """The best profiles for a need, best first, each with features and reasons."""
+        need_terms = self.needs.row_arrays(need_id, "all")
+        return [
+            self._explained(n, p, f, need_terms, self.profiles.row_arrays(p.id, "all"))
+            for n, p, f in self._best(self._scored_candidates(need_id), top)
+        ]
+
+    def top_scores(self, need_id: str, top: int = 50) -> list[int]:
+        """Scores of the best profiles without explanations, for counting good candidates."""
+        best = self._best(self._scored_candidates(need_id), top)
+        return [self.ranker.score(features) for _n, _p, features in best]
+
+    def _scored_candidates(self, need_id: str) -> list[Scored]:
         need = self.needs.docs[need_id]
         query = self.needs.row(need_id, "all")
         candidates = self.candidates(need_id)
@@ -217,11 +231,7 @@ class Engine:
             scored.append(
                 (need, profile, pair_features(need, profile, similarities, self.relations))
             )
-        need_terms = self.needs.row_arrays(need_id, "all")
-        return [
-            self._explained(n, p, f, need_terms, self.profiles.row_arrays(p.id, "all"))
-            for n, p, f in self._best(scored, top)
-        ]
+        return scored
 
     def recommend(
         self, profile_id: str, top: int = 50, open_needs: set[str] | None = None
@@ -276,6 +286,7 @@ class Engine:
     ) -> Match:
         score = self.ranker.score(features)
         terms = self._matched_terms(need_terms, profile_terms)
+        explained = explain(need, profile, features, terms, self.relations)
         return Match(
             need_id=need.id,
             profile_id=profile.id,
@@ -284,7 +295,8 @@ class Engine:
             score=score,
             band=band(score),
             features={name: round(value, 4) for name, value in features.items()},
-            reasons=reasons(need, profile, features, terms, self.relations),
+            reasons=sentences(explained),
+            explained=explained,
         )
 
     def _matched_terms(

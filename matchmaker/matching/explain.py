@@ -1,63 +1,88 @@
-"""Reasons in Chinese for one match: matched terms, chain relation, facts and gaps."""
+"""Why a profile fits a need: matched terms, chain relation, facts and gaps.
+
+Reasons are data (a kind and its values) so that each reader gets them in their language;
+`matchmaker.matching.wording` turns them into Chinese or English sentences.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from matchmaker.matching.chain import Relation, Relations
 from matchmaker.matching.documents import NeedDoc, ProfileDoc
 from matchmaker.matching.features import best_relation, certifications, graph_match, region_fit
 
-TYPE_NAMES = {
-    "technology": "技术研发",
-    "supply_chain": "供应链",
-    "investment": "投资",
-    "incubation": "孵化",
-    "service": "服务",
-}
+SHOWN_TAGS = ("专精特新小巨人", "专精特新", "高新技术企业")
 
 
-def reasons(
+@dataclass(frozen=True)
+class Reason:
+    """One line of an explanation. `items` are names shown as they are (terms, certificates,
+    regions, tags); `params` are the other values the wording needs."""
+
+    kind: str
+    items: tuple[str, ...] = ()
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def _chain(relations: Relations, asked: str, offered: str) -> Reason:
+    segments, chains = relations.chain_graph.segments, relations.chain_graph.chains
+    a, o = segments[asked], segments[offered]
+    return Reason(
+        "chain",
+        params={
+            "relation": relations.relation(asked, offered).value,
+            "asked": a.name,
+            "offered": o.name,
+            "asked_en": a.name_en,
+            "offered_en": o.name_en,
+            "chain": chains[a.chain].name,
+            "chain_en": chains[a.chain].name_en,
+        },
+    )
+
+
+def explain(
     need: NeedDoc,
     profile: ProfileDoc,
     features: dict[str, float],
     matched_terms: list[str],
     relations: Relations,
-) -> list[str]:
-    result: list[str] = []
+) -> list[Reason]:
+    result: list[Reason] = []
     if matched_terms:
-        result.append("文本匹配：" + "、".join(matched_terms[:6]))
+        result.append(Reason("terms", tuple(matched_terms[:6])))
     match = best_relation(graph_match(need, profile, relations))
     if match is not None and match.asked and match.offered:
-        result.append("产业链：" + relations.describe(match.asked, match.offered))
+        result.append(_chain(relations, match.asked, match.offered))
     elif need.segments and profile.segments:
-        result.append("产业链：需求环节与企业主营环节无直接关联")
+        result.append(Reason("chain_unrelated"))
     met, missing = certifications(need, profile)
     if met:
-        result.append("具备所需认证：" + "、".join(met))
+        result.append(Reason("certs_met", tuple(met)))
     if missing:
-        result.append("缺少所需认证：" + "、".join(missing))
+        result.append(Reason("certs_missing", tuple(missing)))
     region = region_fit(need, profile)
     if region is True:
-        result.append("服务区域符合：" + "、".join(need.regions))
+        result.append(Reason("region_fit", tuple(need.regions)))
     elif region is False:
-        result.append("服务区域不符：需求偏好" + "、".join(need.regions))
-    kind = TYPE_NAMES.get(need.type, need.type)
+        result.append(Reason("region_miss", tuple(need.regions)))
     if features.get("type_open"):
-        result.append(f"愿意承接{kind}类需求")
+        result.append(Reason("type_open", params={"type": need.type}))
     elif features.get("type_not_open"):
-        result.append(f"未表明承接{kind}类需求")
+        result.append(Reason("type_not_open", params={"type": need.type}))
     if need.type == "investment" and profile.funding_stage:
         fit = features.get("funding_fit", 0.0)
-        verdict = "符合早期投资方向" if fit > 0 else ("阶段偏后" if fit < 0 else "阶段待确认")
-        result.append(f"融资阶段：{profile.funding_stage}（{verdict}）")
-    tags = [t for t in profile.tags if t in ("专精特新小巨人", "专精特新", "高新技术企业")]
+        verdict = "early" if fit > 0 else ("late" if fit < 0 else "unknown")
+        result.append(
+            Reason("funding", params={"stage": profile.funding_stage, "verdict": verdict})
+        )
+    tags = tuple(t for t in profile.tags if t in SHOWN_TAGS)
     if tags:
-        result.append("企业资质：" + "、".join(tags))
-    if features.get("cue_buyer"):
-        result.append("注意：画像显示该企业更像采购方或使用方")
-    if features.get("cue_distributor"):
-        result.append("注意：画像显示该企业以代理、经销为主")
-    if features.get("cue_investor"):
-        result.append("注意：该画像属于投资或孵化机构，而非项目方")
+        result.append(Reason("tags", tags))
+    for cue in ("cue_buyer", "cue_distributor", "cue_investor"):
+        if features.get(cue):
+            result.append(Reason(cue))
     if match is not None and match.relation is Relation.BUYER:
-        result.append("注意：该企业处于需求环节的下游")
+        result.append(Reason("downstream"))
     return result

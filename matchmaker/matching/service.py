@@ -23,7 +23,7 @@ from matchmaker.enterprises.models import Enterprise
 from matchmaker.errors import NotFound
 from matchmaker.fields import EnterpriseSize, NeedStatus, ProfileStatus
 from matchmaker.matching.analysis import default_workers
-from matchmaker.matching.chain import ChainGraph, default_chain_graph
+from matchmaker.matching.chain import ChainGraph, Relations, default_chain_graph
 from matchmaker.matching.documents import NeedDoc, ProfileDoc, need_doc, profile_doc
 from matchmaker.matching.engine import Engine, Match
 from matchmaker.matching.ranker import Ranker
@@ -97,6 +97,10 @@ class MatchingService:
         self.chain_graph = chain_graph or default_chain_graph()
         self._loaded: _Loaded | None = None
         self._lock = threading.RLock()
+        # Score lists by (need, top), valid while no change arrived: the organisers' quality
+        # view asks for the same needs again and again between edits.
+        self._scores: dict[tuple[str, int], list[int]] = {}
+        self._scores_seq = -1
 
     # Lifecycle -----------------------------------------------------------------------------
     def rebuild(self, db: Session, progress: Progress | None = None) -> Engine:
@@ -210,6 +214,22 @@ class MatchingService:
                 raise NotFound(f"need {need_id!r} does not exist")
             return engine.match(need_id, top)
 
+    def top_scores(self, db: Session, need_ids: Iterable[str], top: int) -> dict[str, list[int]]:
+        """Scores of each need's best candidates (no explanations): cheap quality counts."""
+        with self._lock:
+            engine = self.engine(db)
+            seq = self._loaded.seq if self._loaded is not None else -1
+            if seq != self._scores_seq:
+                self._scores, self._scores_seq = {}, seq
+            result = {}
+            for need_id in need_ids:
+                if need_id in engine.needs:
+                    key = (need_id, top)
+                    if key not in self._scores:
+                        self._scores[key] = engine.top_scores(need_id, top)
+                    result[need_id] = self._scores[key]
+            return result
+
     def recommend(self, db: Session, profile_id: str, top: int) -> list[Match]:
         with self._lock:
             engine = self.engine(db)
@@ -221,6 +241,21 @@ class MatchingService:
                 if doc.status == NeedStatus.OPEN.value
             }
             return engine.recommend(profile_id, top, open_needs)
+
+    def placements(
+        self, db: Session, need_ids: Iterable[str] = (), profile_ids: Iterable[str] = ()
+    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Chain segments the engine placed needs and profiles in, most confident first."""
+        with self._lock:
+            engine = self.engine(db)
+            needs = {i: [s.segment_id for s in engine.needs.docs[i].segments]
+                     for i in need_ids if i in engine.needs}  # fmt: skip
+            profiles = {i: [s.segment_id for s in engine.profiles.docs[i].segments]
+                        for i in profile_ids if i in engine.profiles}  # fmt: skip
+            return needs, profiles
+
+    def relations(self, db: Session) -> Relations:
+        return self.engine(db).relations
 
     def open_need_ids(self, db: Session) -> list[str]:
         return list(

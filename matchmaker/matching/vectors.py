@@ -82,8 +82,10 @@ class Vectoriser:
         """Counts (over this vocabulary) to sublinear, IDF-weighted, L2-normalised rows."""
         weighted = counts.astype(np.float32, copy=True)
         weighted.data = 1 + np.log(weighted.data)
-        weighted = weighted @ sp.diags(self.idf)
-        return normalize(weighted.tocsr(), copy=False)
+        weighted = (weighted @ sp.diags(self.idf)).tocsr()
+        if weighted.shape[0] == 0:  # no profiles yet: nothing to normalise
+            return weighted
+        return normalize(weighted, copy=False)
 
     def transform(self, token_lists: Sequence[Iterable[str]]) -> Any:
         builder = CountBuilder(self.vocabulary, grow=False)

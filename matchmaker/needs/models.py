@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Enum, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Date, Enum, Float, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.db import Base, UTCDateTime, utcnow
@@ -34,6 +34,8 @@ class Need(Base):
     budget_max: Mapped[float | None] = mapped_column(Float)
     deadline: Mapped[date | None] = mapped_column(Date)
     segments: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    public_summary: Mapped[str | None] = mapped_column(Text)
     status: Mapped[NeedStatus] = mapped_column(
         Enum(NeedStatus, native_enum=False, length=16, values_callable=_values),
         default=NeedStatus.DRAFT,

@@ -33,6 +33,10 @@ class NeedFields(BaseModel):
     budget_max: Money | None = None
     deadline: dt.date | None = None
     segments: SegmentIds = []
+    # A confidential need shows only its title and public_summary until the firm invites
+    # an SME or accepts its answer.
+    confidential: bool = False
+    public_summary: LongText | None = None
 
     @field_validator("budget_max")
     @classmethod
@@ -43,6 +47,12 @@ class NeedFields(BaseModel):
                 f"budget_min ({budget_min:g}) is larger than budget_max ({budget_max:g})"
             )
         return budget_max
+
+    @model_validator(mode="after")
+    def _confidential_has_summary(self) -> Self:
+        if self.confidential and not self.public_summary:
+            raise ValueError("a confidential need needs a public_summary to show in its place")
+        return self
 
 
 class NeedRecord(NeedFields):
@@ -81,6 +91,8 @@ class NeedUpdate(BaseModel):
     budget_max: Money | None = None
     deadline: dt.date | None = None
     segments: SegmentIds | None = None
+    confidential: bool | None = None
+    public_summary: LongText | None = None
 
 
 class NeedClose(BaseModel):
@@ -104,6 +116,8 @@ class NeedOut(BaseModel):
     budget_max: float | None
     deadline: dt.date | None
     segments: list[str]
+    confidential: bool
+    public_summary: str | None
     status: NeedStatus
     close_reason: CloseReason | None
     closed_at: dt.datetime | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from matchmaker import clock, policy
@@ -15,6 +15,7 @@ from matchmaker.enterprises.models import Enterprise
 from matchmaker.errors import FieldError, Forbidden, InvalidState, NotFound, ValidationFailed
 from matchmaker.fields import CloseReason, EnterpriseSize, NeedStatus, NeedType, Role
 from matchmaker.ids import new_id
+from matchmaker.needs import notices
 from matchmaker.needs.models import Need
 from matchmaker.needs.schemas import NeedCreate, NeedFields, NeedUpdate
 from matchmaker.policy import Actor
@@ -80,8 +81,11 @@ def list_page(
         if filters.tag:
             statement = statement.where(json_list_contains(Enterprise.tags, filters.tag))
     if filters.q:
+        # A confidential need's hidden text must not be found by probing with queries.
+        full = text_matches([Need.title, Need.description, Need.requirements], filters.q)
+        public = text_matches([Need.title, Need.public_summary], filters.q)
         statement = statement.where(
-            text_matches([Need.title, Need.description, Need.requirements], filters.q)
+            or_(and_(Need.confidential.is_(False), full), and_(Need.confidential, public))
         )
     return paginate(db, statement, page)
 
@@ -129,9 +133,12 @@ def update_need(db: Session, *, actor: Actor, need_id: str, patch: NeedUpdate) -
     data = merged(NeedFields, current, patch.model_dump(exclude_unset=True), what="need")
     if need.status is NeedStatus.OPEN:
         _check_deadline_ahead(data)
-    for field, value in data.model_dump().items():
+    after = data.model_dump()
+    for field, value in after.items():
         setattr(need, field, value)
     changes.record(db, "needs", [need.id])
+    if need.status is NeedStatus.OPEN:
+        notices.need_edited(db, need, notices.differences(current, after, need.confidential))
     db.commit()
     return need
 

@@ -288,7 +288,7 @@ def test_login_page_with_csrf_redirects_and_logs_in(client: TestClient, member: 
     csrf = client.cookies["mm_csrf"]
     assert f'name="csrf_token" value="{csrf}"' in form.text
     response = page_login(client, member.email, csrf_token=csrf)
-    assert (response.status_code, response.headers["location"]) == (303, "/")
+    assert (response.status_code, response.headers["location"]) == (303, "/dashboard")
     assert cookie(response, "mm_session")[1]["httponly"] == ""
     assert client.get("/api/v1/me").json()["id"] == member.id
     assert member.display_name in client.get("/").text
@@ -313,7 +313,7 @@ def test_login_page_wrong_password_shows_error(client: TestClient, member: Any) 
         "/login", data={**form, "csrf_token": client.cookies["mm_csrf"]}, follow_redirects=False
     )
     assert response.status_code == 401
-    assert "登录失败：email or password is wrong, or the account is deactivated" in response.text
+    assert "邮箱或密码错误，或账户已停用" in response.text
     assert me_status(client) == 401
 
 

@@ -1,0 +1,1 @@
+"""Organiser and admin views across all enterprises, needs, profiles and accounts."""

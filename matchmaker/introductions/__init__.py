@@ -1,0 +1,1 @@
+"""Answers and invitations: how a need and an SME profile get introduced."""

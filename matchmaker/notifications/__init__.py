@@ -1,0 +1,1 @@
+"""The inbox: per-user notifications for invitations, answers, changes and strong matches."""

@@ -1,0 +1,1 @@
+"""Full-text search over open needs with filters and counts per filter value."""

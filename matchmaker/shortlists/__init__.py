@@ -1,0 +1,1 @@
+"""A firm's decisions on ranked candidates: shortlisted or dismissed with a reason."""
