@@ -28,6 +28,7 @@ def values_of(need: Need | None) -> dict[str, Any]:
     values.update({name: joined(getattr(need, name)) for name in LIST_FIELDS})
     values["deadline"] = need.deadline.isoformat() if need.deadline else ""
     values["confidential"] = need.confidential
+    values["segments"] = list(need.segments)
     for money in ("budget_min", "budget_max"):
         value = values[money]
         values[money] = "" if value is None else f"{value:g}"
@@ -41,6 +42,7 @@ def submitted(form: FormData) -> dict[str, Any]:
     values.update({name: str(form.get(name) or "") for name in LIST_FIELDS})
     values["deadline"] = str(form.get("deadline") or "").strip()
     values["confidential"] = form.get("confidential") == "on"
+    values["segments"] = [str(value) for value in form.getlist("segments")]
     return values
 
 
@@ -54,6 +56,7 @@ def _payload(values: dict[str, Any]) -> dict[str, Any]:
         "budget_max": values["budget_max"] or None,
         "deadline": values["deadline"] or None,
         "confidential": values["confidential"],
+        "segments": values.get("segments", []),
     }
     data.update({name: lines(values[name]) for name in LIST_FIELDS})
     return data

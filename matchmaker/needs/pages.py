@@ -23,6 +23,7 @@ from matchmaker.needs.models import Need
 from matchmaker.needs.schemas import NeedCreate, NeedFields
 from matchmaker.notifications.matches import notify_strong_matches
 from matchmaker.portal import Portal, PortalDep
+from matchmaker.profiles.form import segment_groups
 from matchmaker.profiles.models import CapabilityProfile
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +50,13 @@ def _form_page(
 ) -> Response:
     types = [("", portal._("Choose…"))]
     types += [(value, portal._(label)) for value, label in choices(NeedType)]
-    context = {"form": state, "need": need, "types": types}
+    graph = portal.request.app.state.matching.chain_graph
+    context = {
+        "form": state,
+        "need": need,
+        "types": types,
+        "segment_groups": segment_groups(graph, portal.locale),
+    }
     return portal.render("needs/form.html", context, status=status)
 
 

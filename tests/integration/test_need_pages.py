@@ -173,3 +173,18 @@ def test_language_switch_renders_english(client: TestClient) -> None:
     assert '<html lang="en">' in response.text and "Open needs" in response.text
     client.post("/language", data={"csrf_token": csrf, "locale": "zh_Hans", "next": "/"})
     assert "需求广场" in client.get("/").text
+
+
+def test_need_form_keeps_chosen_chain_segments(client: TestClient, firm: Any, db: Any) -> None:
+    user, _ = firm
+    csrf = page_login(client, user.email)
+    data = {**VALID, "csrf_token": csrf, "action": "draft", "segments": ["ic.electronic_gases"]}
+    response = client.post("/needs/new", data=data, follow_redirects=False)
+    need = db.get(Need, response.headers["location"].removeprefix("/needs/"))
+    assert need.segments == ["ic.electronic_gases"]
+    form = client.get(f"/needs/{need.id}/edit").text
+    assert 'value="ic.electronic_gases" selected' in form
+    bad = {**data, "segments": ["no.such.segment"]}
+    response = client.post(f"/needs/{need.id}/edit", data=bad)
+    assert response.status_code == 422
+    assert re.search(r'id="f-segments"[^>]*aria-invalid="true"', response.text)
