@@ -14,6 +14,8 @@ from matchmaker import migrate
 from matchmaker.cli_common import PROGRESS_THRESHOLD, fail, progress_bar, session, settings
 from matchmaker.db import Database
 from matchmaker.errors import DomainError
+from matchmaker.agreements.commands import register as register_agreements
+from matchmaker.events.commands import register as register_events
 from matchmaker.matching.commands import register as register_matching
 
 app = typer.Typer(
@@ -28,6 +30,8 @@ users_app = typer.Typer(help="Create users, change roles, issue API tokens.", no
 app.add_typer(fixtures_app, name="fixtures")
 app.add_typer(users_app, name="users")
 register_matching(app)
+register_events(app)
+register_agreements(app)
 
 
 class ImportKind(StrEnum):

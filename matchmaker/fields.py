@@ -84,6 +84,43 @@ class DismissReason(StrEnum):
     OTHER = "other"
 
 
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"  # open for invitations, applications and meeting requests
+    FINISHED = "finished"
+
+
+class Participation(StrEnum):
+    """Where an invited need or SME stands with an event."""
+
+    INVITED = "invited"  # the organiser asked; the participant has not answered
+    APPLIED = "applied"  # an SME asked to join; the organiser has not answered
+    ACCEPTED = "accepted"
+    DECLINED = "declined"  # by the participant
+    REJECTED = "rejected"  # an application the organiser turned down
+
+
+class MeetingStatus(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class MeetingOutcome(StrEnum):
+    NO_FIT = "no_fit"
+    FOLLOW_UP = "follow_up"
+    IN_PREPARATION = "in_preparation"  # agreement in preparation
+    SIGNED = "signed"
+
+
+class Side(StrEnum):
+    FIRM = "firm"
+    SME = "sme"
+    ORGANISER = "organiser"
+
+
 KNOWN_TAGS = ("专精特新", "专精特新小巨人", "高新技术企业", "科技型中小企业")
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"

@@ -12,7 +12,12 @@ from matchmaker.admin.pages import router as admin_pages
 from matchmaker.api import build_api_router, document_problems
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import Database
+from matchmaker.agreements.pages import router as agreement_pages
 from matchmaker.enterprises.pages import router as enterprise_pages
+from matchmaker.events.export_pages import router as event_export_pages
+from matchmaker.events.meeting_pages import router as event_meeting_pages
+from matchmaker.events.pages import router as event_pages
+from matchmaker.events.shortlist_pages import router as event_shortlist_pages
 from matchmaker.introductions.pages import router as introduction_pages
 from matchmaker.mail import mailer_for
 from matchmaker.matching.service import MatchingService
@@ -69,6 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         introduction_pages,
         notification_pages,
         admin_pages,
+        event_pages,
+        event_shortlist_pages,
+        event_meeting_pages,
+        event_export_pages,
+        agreement_pages,
     ):
         app.include_router(router)
     handlers.install(app)

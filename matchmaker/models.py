@@ -4,6 +4,7 @@ from matchmaker.accounts.models import ApiToken, LoginSession, PasswordReset, Us
 from matchmaker.changes.models import Change
 from matchmaker.db import Base
 from matchmaker.enterprises.models import Enterprise, MeetingConsent
+from matchmaker.events.models import Event, EventNeed, EventSME, Meeting, ShortlistEntry
 from matchmaker.introductions.models import Introduction
 from matchmaker.needs.models import Need
 from matchmaker.notifications.models import Notification
@@ -17,11 +18,16 @@ __all__ = [
     "CapabilityProfile",
     "Change",
     "Enterprise",
+    "Event",
+    "EventNeed",
+    "EventSME",
     "Introduction",
     "LoginSession",
+    "Meeting",
     "MeetingConsent",
     "Need",
     "Notification",
     "PasswordReset",
+    "ShortlistEntry",
     "User",
 ]

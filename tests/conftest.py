@@ -24,7 +24,16 @@ from matchmaker.accounts.service import issue_token
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import Database
 from matchmaker.enterprises.models import Enterprise
-from matchmaker.fields import EnterpriseSize, NeedStatus, NeedType, ProfileStatus, Role
+from matchmaker.events.models import Event, EventNeed, EventSME
+from matchmaker.fields import (
+    EnterpriseSize,
+    EventStatus,
+    NeedStatus,
+    NeedType,
+    Participation,
+    ProfileStatus,
+    Role,
+)
 from matchmaker.main import create_app
 from matchmaker.needs.models import Need
 from matchmaker.profiles.models import CapabilityProfile
@@ -132,6 +141,52 @@ class Factory:
         self.db.add(user)
         self.db.commit()
         return user
+
+    def event(self, organiser: User | None = None, **values: Any) -> Event:
+        n = next(_serial)
+        defaults: dict[str, Any] = {
+            "id": f"event-{n}",
+            "title": f"集成电路产业链对接会 {n}",
+            "starts_at": dt.datetime(2027, 3, 18, 1, 30, tzinfo=dt.UTC),  # 09:30 Shanghai
+            "venue": "张江科学会堂",
+            "slot_minutes": 20,
+            "slots": 6,
+            "tables": 4,
+            "shortlist_size": 3,
+            "sme_capacity": 2,
+            "status": EventStatus.PUBLISHED,
+            "organiser_id": organiser.id if organiser else None,
+        }
+        event = Event(**{**defaults, **values})
+        self.db.add(event)
+        self.db.commit()
+        return event
+
+    def event_need(
+        self, event: Event, need: Need, status: Participation = Participation.ACCEPTED
+    ) -> EventNeed:
+        row = EventNeed(event_id=event.id, need_id=need.id, status=status)
+        self.db.add(row)
+        self.db.commit()
+        return row
+
+    def event_sme(
+        self,
+        event: Event,
+        profile: CapabilityProfile,
+        status: Participation = Participation.ACCEPTED,
+        **values: Any,
+    ) -> EventSME:
+        row = EventSME(
+            event_id=event.id,
+            enterprise_id=profile.enterprise_id,
+            profile_id=profile.id,
+            status=status,
+            **values,
+        )
+        self.db.add(row)
+        self.db.commit()
+        return row
 
     def token_headers(self, user: User) -> dict[str, str]:
         _token, raw = issue_token(self.db, user=user, data=TokenCreate(name="test"))

@@ -1,0 +1,1 @@
+"""Cooperation agreements: drafting, approval, signing, the signing ledger and verification."""

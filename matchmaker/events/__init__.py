@@ -1,0 +1,1 @@
+"""Industry-chain matchmaking events: invitations, shortlists, meetings, schedules, exports."""
