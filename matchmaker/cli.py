@@ -11,10 +11,10 @@ import typer
 from tqdm import tqdm
 
 from matchmaker import migrate
+from matchmaker.agreements.commands import register as register_agreements
 from matchmaker.cli_common import PROGRESS_THRESHOLD, fail, progress_bar, session, settings
 from matchmaker.db import Database
 from matchmaker.errors import DomainError
-from matchmaker.agreements.commands import register as register_agreements
 from matchmaker.events.commands import register as register_events
 from matchmaker.matching.commands import register as register_matching
 

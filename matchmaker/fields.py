@@ -121,6 +121,20 @@ class Side(StrEnum):
     ORGANISER = "organiser"
 
 
+class AgreementType(StrEnum):
+    TECHNOLOGY = "technology"  # 技术合作
+    SUPPLY = "supply"  # 供货
+    INVESTMENT = "investment"
+    INCUBATION = "incubation"
+    SERVICE = "service"
+
+
+class AgreementStatus(StrEnum):
+    DRAFT = "draft"  # being written; any edit returns here
+    APPROVED = "approved"  # both sides approved the current version; ready to sign
+    SIGNED = "signed"  # both sides signed
+
+
 KNOWN_TAGS = ("专精特新", "专精特新小巨人", "高新技术企业", "科技型中小企业")
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"

@@ -9,11 +9,13 @@ from fastapi.templating import Jinja2Templates
 from matchmaker import __version__, handlers, i18n, labels, migrate
 from matchmaker.accounts.pages import router as account_pages
 from matchmaker.admin.pages import router as admin_pages
+from matchmaker.agreements.pages import router as agreement_pages
 from matchmaker.api import build_api_router, document_problems
+from matchmaker.bus.memory import MemoryBus
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import Database
-from matchmaker.agreements.pages import router as agreement_pages
 from matchmaker.enterprises.pages import router as enterprise_pages
+from matchmaker.events.dashboard_pages import router as event_dashboard_pages
 from matchmaker.events.export_pages import router as event_export_pages
 from matchmaker.events.meeting_pages import router as event_meeting_pages
 from matchmaker.events.pages import router as event_pages
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.matching = MatchingService(settings.data_dir)
     app.state.search = SearchService()
     app.state.mailer = mailer_for(settings)
+    app.state.bus = MemoryBus()  # in-process; one server process (Redis later)
     templates = Jinja2Templates(directory=web_dir() / "templates")
     i18n.install(templates.env)
     labels.install(templates.env)
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         event_shortlist_pages,
         event_meeting_pages,
         event_export_pages,
+        event_dashboard_pages,
         agreement_pages,
     ):
         app.include_router(router)

@@ -1,6 +1,14 @@
 """Every ORM model, imported in one place so the metadata is complete for Alembic."""
 
 from matchmaker.accounts.models import ApiToken, LoginSession, PasswordReset, User
+from matchmaker.agreements.models import (
+    Agreement,
+    AgreementApproval,
+    AgreementComment,
+    AgreementSignature,
+    EnterpriseKey,
+    LedgerEntry,
+)
 from matchmaker.changes.models import Change
 from matchmaker.db import Base
 from matchmaker.enterprises.models import Enterprise, MeetingConsent
@@ -12,16 +20,22 @@ from matchmaker.profiles.models import CapabilityProfile
 from matchmaker.shortlists.models import CandidateDecision
 
 __all__ = [
+    "Agreement",
+    "AgreementApproval",
+    "AgreementComment",
+    "AgreementSignature",
     "ApiToken",
     "Base",
     "CandidateDecision",
     "CapabilityProfile",
     "Change",
     "Enterprise",
+    "EnterpriseKey",
     "Event",
     "EventNeed",
     "EventSME",
     "Introduction",
+    "LedgerEntry",
     "LoginSession",
     "Meeting",
     "MeetingConsent",

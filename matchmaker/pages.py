@@ -13,7 +13,6 @@ from matchmaker.accounts import cookies
 from matchmaker.accounts import service as accounts
 from matchmaker.deps import SESSION_COOKIE, SettingsDep, csrf_form
 from matchmaker.errors import Unauthorized
-from matchmaker.labels import LABELS
 from matchmaker.overview import overview
 from matchmaker.portal import PortalDep, safe_next
 
@@ -22,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(portal: PortalDep) -> Response:
-    return portal.render("home.html", {"overview": overview(portal.db), "labels": LABELS})
+    return portal.render("home.html", {"overview": overview(portal.db)})
 
 
 @router.get("/dashboard")

@@ -7,6 +7,7 @@ reported as not found, so ids of drafts do not leak.
 from __future__ import annotations
 
 from matchmaker.accounts.models import User
+from matchmaker.events.models import Event
 from matchmaker.fields import EnterpriseSize, NeedStatus, ProfileStatus, Role
 from matchmaker.needs.models import Need
 from matchmaker.profiles.models import CapabilityProfile
@@ -134,3 +135,47 @@ def can_see_matches(actor: Actor, need: Need) -> bool:
 def can_see_recommendations(actor: Actor, profile: CapabilityProfile) -> bool:
     """Needs recommended to a profile: its SME, organisers and admins."""
     return is_admin(actor) or is_organiser(actor) or can_write_profile(actor, profile.enterprise_id)
+
+
+# Events
+def can_create_event(actor: Actor) -> bool:
+    return is_admin(actor) or is_organiser(actor)
+
+
+def can_manage_event(actor: Actor, event: Event) -> bool:
+    """The organiser who runs the event, and admins."""
+    if is_admin(actor):
+        return True
+    return is_organiser(actor) and actor is not None and event.organiser_id == actor.id
+
+
+# Event meetings: only the two sides, the event's organiser and admins
+def can_request_meeting_for(actor: Actor, enterprise_id: str) -> bool:
+    """Requests and answers speak for an enterprise, so only its own members send them."""
+    return is_member(actor, enterprise_id)
+
+
+def can_see_meeting(actor: Actor, event: Event, firm_id: str, sme_id: str) -> bool:
+    return can_manage_event(actor, event) or is_member(actor, firm_id) or is_member(actor, sme_id)
+
+
+def can_run_meetings(actor: Actor, event: Event) -> bool:
+    """Propose shortlisted pairs, schedule, mark meetings held, see the table plan."""
+    return can_manage_event(actor, event)
+
+
+# Agreements
+def is_party(actor: Actor, firm_id: str, sme_id: str) -> bool:
+    """Members of the two enterprises draft, comment, approve and sign."""
+    return is_member(actor, firm_id) or is_member(actor, sme_id)
+
+
+def can_read_agreement(actor: Actor, firm_id: str, sme_id: str) -> bool:
+    return is_party(actor, firm_id, sme_id) or is_admin(actor) or is_organiser(actor)
+
+
+def can_view_wall(actor: Actor, event: Event | None = None) -> bool:
+    """The signing wall: an event's organiser (any organiser for the platform wall), admins."""
+    if event is not None:
+        return can_manage_event(actor, event)
+    return is_admin(actor) or is_organiser(actor)

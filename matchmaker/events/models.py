@@ -65,9 +65,7 @@ class EventSME(Base):
     enterprise_id: Mapped[str] = mapped_column(
         ForeignKey("enterprises.id", ondelete="CASCADE"), primary_key=True
     )
-    profile_id: Mapped[str | None] = mapped_column(
-        ForeignKey("profiles.id", ondelete="SET NULL")
-    )
+    profile_id: Mapped[str | None] = mapped_column(ForeignKey("profiles.id", ondelete="SET NULL"))
     status: Mapped[Participation] = mapped_column(str_enum(Participation))
     capacity: Mapped[int | None] = mapped_column(Integer)  # None: the event's sme_capacity
     unavailable: Mapped[list[int]] = mapped_column(JSON, default=list)  # slot numbers, from 0

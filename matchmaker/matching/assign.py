@@ -50,6 +50,12 @@ _FOR_PROVIDE = re.compile(r"为(.{1,30}?)(提供|供应|配套|研发|生产)")
 _BUYER_CUES = ("采购", "自用", "外购", "需要采购", "对外采购")
 _INVESTOR_CUES = ("基金", "投资", "创投", "资本", "孵化", "加速器", "园区")
 _DISTRIBUTOR_CUES = ("代理", "经销", "分销", "贸易", "代理商", "一级代理")
+# Agency as a professional service (patent, trademark, registration, customs, bookkeeping)
+# is the trade itself, not reselling someone else's goods.
+_SERVICE_AGENCY = re.compile(
+    r"(专利|商标|知识产权|版权|注册|申报|报关|报检|税务|财税|法律|诉讼|认证)代理(机构|人|服务)?"
+    r"|代理(记账|申报|报关|注册|诉讼)"
+)
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ def cues(text: str, title: str = "") -> Cues:
     heading = normalise(title)
     return Cues(
         buyer=any(cue in normalised for cue in _BUYER_CUES),
-        distributor=any(cue in normalised for cue in _DISTRIBUTOR_CUES),
+        distributor=any(cue in _SERVICE_AGENCY.sub("", normalised) for cue in _DISTRIBUTOR_CUES),
         # A profile titled as a fund or incubator offers capital or space, not a venture.
         investor=any(cue in heading for cue in _INVESTOR_CUES),
     )

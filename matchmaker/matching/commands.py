@@ -148,13 +148,28 @@ def ranker_train(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Where to write the weights")
     ] = None,
+    with_feedback: Annotated[
+        bool,
+        typer.Option(
+            "--with-feedback",
+            help="Also train on this installation's decisions: firms' candidate decisions, "
+            "event shortlists, meetings and signings",
+        ),
+    ] = False,
 ) -> None:
     """Fit the ranker on the set's dev split and write weights plus a model card."""
     from matchmaker.matching.evaluation import format_table, train
     from matchmaker.matching.service import ranker_path
 
+    extra: list[tuple[dict[str, float], int]] = []
+    if with_feedback:
+        from matchmaker.events.labels import training_rows
+
+        with session() as db:
+            extra = training_rows(db, _service())
+        typer.echo(f"{len(extra)} labelled pairs from feedback", err=True)
     try:
-        ranker = train(directory)
+        ranker = train(directory, extra)
     except RecordDirectoryError as error:
         raise fail(str(error)) from None
     except ImportFailed as failure:

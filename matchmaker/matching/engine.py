@@ -216,10 +216,22 @@ class Engine:
         best = self._best(self._scored_candidates(need_id), top)
         return [self.ranker.score(features) for _n, _p, features in best]
 
+    def match_profiles(self, need_id: str, profile_ids: Iterable[str]) -> list[Match]:
+        """These profiles for a need (indexed ones only), best first, scored and explained
+        exactly as `match` would; for callers that already know whom to compare."""
+        wanted = sorted({p for p in profile_ids if p in self.profiles})
+        need_terms = self.needs.row_arrays(need_id, "all")
+        return [
+            self._explained(n, p, f, need_terms, self.profiles.row_arrays(p.id, "all"))
+            for n, p, f in self._best(self._scored(need_id, wanted), len(wanted))
+        ]
+
     def _scored_candidates(self, need_id: str) -> list[Scored]:
+        return self._scored(need_id, self.candidates(need_id))
+
+    def _scored(self, need_id: str, candidates: list[str]) -> list[Scored]:
         need = self.needs.docs[need_id]
         query = self.needs.row(need_id, "all")
-        candidates = self.candidates(need_id)
         text = {
             name: self.profiles.scores_for(field, query, candidates)
             for name, field in TEXT_FIELD_OF.items()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,8 +117,10 @@ def evaluate(
     }
 
 
-def train(directory: Path) -> Ranker:
-    """Fit the ranker on the dev split's candidates (and labelled pairs); test stays unseen."""
+def train(directory: Path, extra: Sequence[tuple[dict[str, float], int]] = ()) -> Ranker:
+    """Fit the ranker on the dev split's candidates (and labelled pairs); test stays unseen.
+
+    `extra` adds (features, grade) rows from elsewhere, such as the portal's own feedback."""
     labels = load_eval_set(directory)
     with scratch_engine(directory) as (engine, _texts):
         rows, grades = [], []
@@ -128,12 +130,17 @@ def train(directory: Path) -> Ranker:
             for profile_id in sorted(pairs):
                 rows.append(engine.features_for(need_id, profile_id))
                 grades.append(grades_of.get(profile_id, 0))
+    for features, grade in extra:
+        rows.append(features)
+        grades.append(grade)
     ranker = fit(rows, grades)
     results = evaluate(directory, ranker)
     ranker.card = {
         "trained": dt.date.today().isoformat(),
         "data": f"{directory.name}: {len(labels.needs('dev'))} dev needs, {len(rows)} pairs "
-        f"({sum(1 for g in grades if g > 0)} relevant); test split held out",
+        f"({sum(1 for g in grades if g > 0)} relevant"
+        + (f", {len(extra)} from feedback" if extra else "")
+        + "); test split held out",
         "metrics": results["engine"],
     }
     return ranker

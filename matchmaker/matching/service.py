@@ -214,6 +214,14 @@ class MatchingService:
                 raise NotFound(f"need {need_id!r} does not exist")
             return engine.match(need_id, top)
 
+    def match_profiles(self, db: Session, need_id: str, profile_ids: Iterable[str]) -> list[Match]:
+        """These profiles scored for a need, best first; unpublished or unknown ones drop out."""
+        with self._lock:
+            engine = self.engine(db)
+            if need_id not in engine.needs:
+                raise NotFound(f"need {need_id!r} does not exist")
+            return engine.match_profiles(need_id, profile_ids)
+
     def top_scores(self, db: Session, need_ids: Iterable[str], top: int) -> dict[str, list[int]]:
         """Scores of each need's best candidates (no explanations): cheap quality counts."""
         with self._lock:

@@ -20,6 +20,16 @@ KINDS = (
     "need_changed",
     "strong_match",
     "account_confirmed",
+    "event_invitation",
+    "event_application",
+    "event_approved",
+    "event_rejected",
+    "meeting_requested",
+    "meeting_proposed",
+    "meeting_accepted",
+    "meeting_declined",
+    "meeting_cancelled",
+    "agenda_updated",
 )
 
 

@@ -21,6 +21,27 @@ TEXTS = {
         "A new need matches your profile “%(profile_title)s” (score %(score)s): %(need_title)s"
     ),
     "account_confirmed": N_("Your account has been confirmed. Welcome!"),
+    "meeting_requested": N_(
+        "%(event_title)s: a meeting request “%(need_title)s” ↔ “%(profile_title)s” awaits you."
+    ),
+    "meeting_proposed": N_(
+        "%(event_title)s: the organiser proposes the meeting “%(need_title)s” ↔ "
+        "“%(profile_title)s”. Please accept or decline."
+    ),
+    "meeting_accepted": N_(
+        "%(event_title)s: the meeting “%(need_title)s” ↔ “%(profile_title)s” is agreed."
+    ),
+    "meeting_declined": N_(
+        "%(event_title)s: the meeting “%(need_title)s” ↔ “%(profile_title)s” was declined."
+    ),
+    "meeting_cancelled": N_(
+        "%(event_title)s: the meeting “%(need_title)s” ↔ “%(profile_title)s” was cancelled."
+    ),
+    "agenda_updated": N_("%(event_title)s: your meeting agenda has changed. Please check it."),
+    "event_invitation": N_("You are invited to the event “%(event_title)s” with “%(subject)s”."),
+    "event_application": N_("“%(subject)s” applied to take part in “%(event_title)s”."),
+    "event_approved": N_("Your application to “%(event_title)s” was approved."),
+    "event_rejected": N_("Your application to “%(event_title)s” was not accepted."),
 }
 
 NEED_FIELDS = {

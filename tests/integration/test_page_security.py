@@ -32,6 +32,8 @@ PUBLIC_PAGES = {
     "/signup/organiser",
     "/signup/waiting",
     "/profiles/{profile_id}",
+    "/verify",  # anyone holding a signing certificate checks it
+    "/verify/{code}",
 }
 
 

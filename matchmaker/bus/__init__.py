@@ -1,0 +1,1 @@
+"""Publish/subscribe between parts of the app: base.MessageBus, memory.MemoryBus by default."""
