@@ -42,6 +42,7 @@ from matchmaker.errors import (
 from matchmaker.fields import AgreementStatus
 from matchmaker.i18n import N_
 from matchmaker.ids import new_id
+from matchmaker.notifications import service as notifications
 from matchmaker.policy import Actor
 
 MAX_COMMENT = 4000
@@ -140,8 +141,19 @@ def draft(
         **_values(data),
     )
     db.add(agreement)
+    db.flush()
+    _tell_other_side(db, agreement, actor, "agreement_drafted")
     db.commit()
     return agreement
+
+
+def _tell_other_side(db: Session, agreement: Agreement, actor: Actor, kind: str) -> None:
+    """Queue a notice to the members of the side that did not act (no commit here)."""
+    acting = actor.enterprise_id if actor is not None else None
+    other = agreement.sme_id if acting == agreement.firm_id else agreement.firm_id
+    notifications.notify_enterprise(
+        db, other, kind, f"/agreements/{agreement.id}", subject=agreement.subject
+    )
 
 
 def _values(data: AgreementInput) -> dict[str, object]:
@@ -226,6 +238,7 @@ def approve(db: Session, *, actor: Actor, agreement_id: str, version: int) -> Ag
     if approvals.approved_by(agreement.firm_id) and approvals.approved_by(agreement.sme_id):
         agreement.status = AgreementStatus.APPROVED
         agreement.approved_at = utcnow()
+    _tell_other_side(db, agreement, actor, "agreement_approved")
     db.commit()
     return agreement
 
@@ -252,6 +265,9 @@ def sign(
     for attempt in range(SIGN_ATTEMPTS):
         try:
             completed = _sign_once(db, user, agreement_id, side, provider)
+            signed = db.get(Agreement, agreement_id)
+            if signed is not None:
+                _tell_other_side(db, signed, user, "agreement_signed")
             db.commit()
             break
         except IntegrityError:  # another signature took the same ledger place: go again

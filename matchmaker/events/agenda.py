@@ -22,9 +22,10 @@ from matchmaker.events.meeting_views import (
     get_event,
     load_event,
 )
-from matchmaker.events.models import Event, EventSME
+from matchmaker.events.models import Event, EventNeed, EventSME
 from matchmaker.events.scheduling import Item, UnplacedReason, slot_window
 from matchmaker.fields import MeetingStatus, Side
+from matchmaker.needs.models import Need
 from matchmaker.notifications import service as notifications
 from matchmaker.policy import Actor
 
@@ -92,6 +93,13 @@ def schedule(
     unavailable: dict[str, set[int]] = {k: set(v) for k, v in (firm_unavailable or {}).items()}
     for row in db.scalars(select(EventSME).where(EventSME.event_id == event.id)):
         unavailable.setdefault(row.enterprise_id, set()).update(row.unavailable or [])
+    firm_rows = db.execute(
+        select(Need.enterprise_id, EventNeed.unavailable)
+        .join(EventNeed, EventNeed.need_id == Need.id)
+        .where(EventNeed.event_id == event.id)
+    )
+    for firm_id, slots in firm_rows:
+        unavailable.setdefault(firm_id, set()).update(slots or [])
     blocked: set[tuple[int, int]] = set()
     for view in views:
         held = view.meeting

@@ -50,6 +50,8 @@ class EventNeed(Base):
         ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True
     )
     status: Mapped[Participation] = mapped_column(str_enum(Participation))
+    # Slots the firm's people for this need cannot attend; all of a firm's needs count.
+    unavailable: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

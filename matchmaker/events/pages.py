@@ -147,6 +147,24 @@ def respond(
     return portal.redirect(f"/events/{event_id}")
 
 
+@router.post("/events/{event_id}/unavailable", dependencies=CSRF)
+async def set_unavailable(portal: PortalDep, event_id: str) -> Response:
+    form = await portal.request.form()
+    need_id = str(form.get("need_id") or "") or None
+    try:
+        slots = [int(str(value)) for value in form.getlist("slot")]
+        service.set_unavailable(
+            portal.db, actor=portal.require_user(), event_id=event_id, slots=slots, need_id=need_id
+        )
+    except ValueError:
+        portal.flash("error", N_("Choose one of the options."))
+        return portal.redirect(f"/events/{event_id}")
+    except DomainError as error:
+        return portal.refused(f"/events/{event_id}", error)
+    portal.flash("success", N_("Your unavailable rounds are saved; the schedule avoids them."))
+    return portal.redirect(f"/events/{event_id}")
+
+
 @router.post("/events/{event_id}/apply", dependencies=CSRF)
 def apply(
     portal: PortalDep,

@@ -278,3 +278,24 @@ def _accepted_smes(db: Session, event_id: str) -> int:
         )
     )
     return len(list(rows))
+
+
+def set_unavailable(
+    db: Session, *, actor: Actor, event_id: str, slots: Sequence[int], need_id: str | None = None
+) -> None:
+    """Record the rounds a participant cannot attend: an SME for itself, a firm per need."""
+    event = get(db, actor=actor, event_id=event_id)
+    wanted = sorted({slot for slot in slots if 0 <= slot < event.slots})
+    row: EventNeed | EventSME | None
+    if need_id is not None:
+        need = db.get(Need, need_id)
+        row = db.get(EventNeed, (event.id, need_id))
+        if row is None or need is None or not policy.can_edit_need(actor, need):
+            raise NotFound(f"need {need_id!r} of yours is not taking part in this event")
+    else:
+        enterprise_id = actor.enterprise_id if actor is not None else None
+        row = db.get(EventSME, (event.id, enterprise_id)) if enterprise_id else None
+        if row is None:
+            raise NotFound("your enterprise is not taking part in this event")
+    row.unavailable = wanted
+    db.commit()

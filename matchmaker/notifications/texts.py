@@ -40,6 +40,9 @@ TEXTS = {
     "agenda_updated": N_("%(event_title)s: your meeting agenda has changed. Please check it."),
     "event_invitation": N_("You are invited to the event “%(event_title)s” with “%(subject)s”."),
     "event_application": N_("“%(subject)s” applied to take part in “%(event_title)s”."),
+    "agreement_drafted": N_("A cooperation agreement was drafted with you: “%(subject)s”."),
+    "agreement_approved": N_("The other side approved the agreement “%(subject)s”."),
+    "agreement_signed": N_("The other side signed the agreement “%(subject)s”."),
     "event_approved": N_("Your application to “%(event_title)s” was approved."),
     "event_rejected": N_("Your application to “%(event_title)s” was not accepted."),
 }

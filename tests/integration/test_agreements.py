@@ -41,6 +41,7 @@ from matchmaker.fields import (
     Side,
 )
 from matchmaker.introductions.models import Introduction
+from matchmaker.notifications.models import Notification
 
 
 @dataclass
@@ -575,3 +576,15 @@ def _next_event(lines: Iterator[str]) -> dict[str, str]:
         name, _, value = line.partition(":")
         fields[name] = value.strip()
     raise AssertionError("the stream ended without an event")
+
+
+def test_each_step_notifies_the_other_side(db: Session, settings: Settings, pair: Pair) -> None:
+    _signed(db, settings, pair)
+    seen = db.execute(select(Notification.user_id, Notification.kind).order_by(Notification.id))
+    assert list(seen) == [
+        (pair.firm_user.id, "agreement_drafted"),  # the SME drafted
+        (pair.sme_user.id, "agreement_approved"),  # the firm approved first
+        (pair.firm_user.id, "agreement_approved"),
+        (pair.sme_user.id, "agreement_signed"),
+        (pair.firm_user.id, "agreement_signed"),
+    ]

@@ -11,8 +11,16 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from matchmaker.events.models import Event, EventNeed, EventSME
-from matchmaker.fields import EnterpriseSize, EventStatus, Participation, Role
+from matchmaker.events import agenda
+from matchmaker.events.models import Event, EventNeed, EventSME, Meeting
+from matchmaker.fields import (
+    EnterpriseSize,
+    EventStatus,
+    MeetingStatus,
+    Participation,
+    Role,
+    Side,
+)
 from matchmaker.notifications.models import Notification
 
 FORM = {
@@ -195,3 +203,23 @@ def test_draft_events_are_hidden_from_participants(
     assert client.get(f"/events/{draft.id}").status_code == 404
     assert client.get(f"/events/{scene['event'].id}").status_code == 200
     assert client.get(f"/events/{scene['event'].id}/participants").status_code == 403
+
+
+def test_firm_unavailable_rounds_are_kept_out_of_the_schedule(
+    client: TestClient, organiser: Any, scene: dict[str, Any], make: Any, db: Any
+) -> None:
+    event = scene["event"]
+    make.event_need(event, scene["need"])
+    make.event_sme(event, scene["profile"])
+    csrf = page_login(client, scene["firm_user"].email)
+    data = {"csrf_token": csrf, "need_id": scene["need"].id, "slot": ["0", "1", "99"]}
+    client.post(f"/events/{event.id}/unavailable", data=data)
+    db.expire_all()
+    assert db.get(EventNeed, (event.id, scene["need"].id)).unavailable == [0, 1]
+    db.add(Meeting(id="m1", event_id=event.id, need_id=scene["need"].id,
+                   profile_id=scene["profile"].id, requested_by=Side.FIRM,
+                   status=MeetingStatus.ACCEPTED))  # fmt: skip
+    db.commit()
+    agenda.schedule(db, actor=organiser, event_id=event.id)
+    db.expire_all()
+    assert db.get(Meeting, "m1").slot == 2
