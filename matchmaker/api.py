@@ -21,6 +21,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "No such record, or not visible to this user",
         409: "Conflicts with the record's state or another record",
         422: "Invalid input; `errors` names each field",
+        429: "Too many attempts; wait the seconds in the Retry-After header",
     }
     return {status: {"description": descriptions[status]} for status in {*statuses, 422}}
 

@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     # smtp://user:pass@host:587?starttls=1 or smtps://user:pass@host:465.
     smtp_url: str | None = None
     mail_from: str = "matchmaker <noreply@matchmaker.invalid>"
+    # Redis (redis://host:6379/0) shares the live bus, rate limits and cache between server
+    # processes; without it each process keeps them in memory.
+    redis_url: str | None = None
+    # Attempts allowed per window, counted per client IP and per email address.
+    login_limit: int = Field(default=10, ge=1)  # per IP and email address
+    login_ip_limit: int = Field(default=100, ge=1)  # per IP, all addresses together
+    signup_limit: int = Field(default=5, ge=1)
+    password_reset_limit: int = Field(default=5, ge=1)
+    rate_limit_window_seconds: int = Field(default=60, ge=1)
 
     @field_validator("secret_key")
     @classmethod

@@ -49,3 +49,12 @@ class InvalidState(DomainError):
 class ValidationFailed(DomainError):
     status = 422
     title = "Validation failed"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -6,12 +6,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from matchmaker import __version__, handlers, i18n, labels, migrate
+from matchmaker import __version__, handlers, health, i18n, labels, migrate
 from matchmaker.accounts.pages import router as account_pages
 from matchmaker.admin.pages import router as admin_pages
 from matchmaker.agreements.pages import router as agreement_pages
 from matchmaker.api import build_api_router, document_problems
-from matchmaker.bus.memory import MemoryBus
+from matchmaker.bus import bus_for
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import Database
 from matchmaker.enterprises.pages import router as enterprise_pages
@@ -28,6 +28,7 @@ from matchmaker.needs.pages import router as need_pages
 from matchmaker.notifications.pages import router as notification_pages
 from matchmaker.pages import router as pages_router
 from matchmaker.profiles.pages import router as profile_pages
+from matchmaker.ratelimit import limiter_for
 from matchmaker.resources import web_dir
 from matchmaker.search.pages import router as search_pages
 from matchmaker.search.service import SearchService
@@ -58,12 +59,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.matching = MatchingService(settings.data_dir)
     app.state.search = SearchService()
     app.state.mailer = mailer_for(settings)
-    app.state.bus = MemoryBus()  # in-process; one server process (Redis later)
+    app.state.limiter = limiter_for(settings)
+    app.state.bus = bus_for(settings)  # Redis when configured, so processes share the wall
     templates = Jinja2Templates(directory=web_dir() / "templates")
     i18n.install(templates.env)
     labels.install(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=web_dir() / "static"), name="static")
+    app.include_router(health.router)
     app.include_router(build_api_router())
     app.include_router(pages_router)
     # Search comes before need pages so /needs (the search page) is not read as a need id.

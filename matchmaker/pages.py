@@ -15,6 +15,7 @@ from matchmaker.deps import SESSION_COOKIE, SettingsDep, csrf_form
 from matchmaker.errors import Unauthorized
 from matchmaker.overview import overview
 from matchmaker.portal import PortalDep, safe_next
+from matchmaker.ratelimit.guard import limit_attempt
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,6 +45,7 @@ def login_submit(
     password: Annotated[str, Form(max_length=256)],
     next: Annotated[str, Form(max_length=500)] = "/dashboard",
 ) -> Response:
+    limit_attempt(portal.request, "login", email)
     try:
         user = accounts.authenticate(portal.db, email=email, password=password)
     except Unauthorized as error:

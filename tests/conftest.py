@@ -6,6 +6,9 @@ import datetime as dt
 import email.policy
 import functools
 import itertools
+import os
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -14,7 +17,11 @@ from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from matchmaker import clock
 from matchmaker.accounts import security
@@ -35,6 +42,7 @@ from matchmaker.fields import (
     Role,
 )
 from matchmaker.main import create_app
+from matchmaker.migrate import upgrade
 from matchmaker.needs.models import Need
 from matchmaker.profiles.models import CapabilityProfile
 
@@ -47,9 +55,67 @@ def _password_hash() -> str:
     return security.hash_password(PASSWORD)
 
 
+# MATCHMAKER_TEST_DATABASE_URL=postgresql+psycopg://user:pass@host/db runs the suite on
+# PostgreSQL (`make test-postgres`): the role needs CREATEDB. Once per session a template
+# database gets the migrated schema; every test then gets its own copy (CREATE DATABASE ...
+# TEMPLATE), dropped afterwards. Unset, every test uses SQLite in its tmp data dir.
+TEST_DATABASE_URL = os.environ.get("MATCHMAKER_TEST_DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session")
+def _pg_admin() -> Iterator[tuple[Engine, URL, str] | None]:
+    """An AUTOCOMMIT connection to the server and the name of the migrated template."""
+    if TEST_DATABASE_URL is None:
+        yield None
+        return
+    base = make_url(TEST_DATABASE_URL)
+    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    template = f"mm_tpl_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{template}"'))
+    database = Database(base.set(database=template).render_as_string(hide_password=False))
+    try:
+        upgrade(database)
+    finally:
+        database.dispose()
+    yield admin, base, template
+    _drop_database(admin, template)
+    admin.dispose()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(data_dir=tmp_path / "data")
+def database_url(_pg_admin: tuple[Engine, URL, str] | None) -> Iterator[str | None]:
+    """A fresh PostgreSQL database for this test, or None for the default SQLite file."""
+    if _pg_admin is None:
+        yield None
+        return
+    admin, base, template = _pg_admin
+    name = f"mm_t_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    _drop_database(admin, name)
+
+
+def _drop_database(admin: Engine, name: str, attempts: int = 20) -> None:
+    """Drop a test database; retried while a server process (autovacuum) still has it open."""
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        except (OperationalError, ProgrammingError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+        else:
+            return
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    if database_url is None:
+        return load_settings(data_dir=tmp_path / "data")
+    return load_settings(data_dir=tmp_path / "data", database_url=database_url)
 
 
 @pytest.fixture

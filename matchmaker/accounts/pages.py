@@ -25,6 +25,7 @@ from matchmaker.forms import FormState, record_domain_error, validate
 from matchmaker.i18n import N_
 from matchmaker.labels import choices
 from matchmaker.portal import Portal, PortalDep
+from matchmaker.ratelimit.guard import limit_attempt
 
 router = APIRouter(include_in_schema=False)
 router.include_router(admin_pages.router)
@@ -87,6 +88,7 @@ async def organiser_signup(portal: PortalDep, settings: SettingsDep) -> Response
 
 async def _signup(portal: Portal, settings: SettingsDep, kind: str) -> Response:
     state, data = await _validated(portal, SIGNUPS[kind])
+    limit_attempt(portal.request, "signup", str(state.values.get("email", "")))
     if data is None:
         return _signup_page(portal, kind, state, status=422)
     try:
@@ -119,6 +121,7 @@ def forgot_form(portal: PortalDep) -> Response:
 @router.post("/password/forgot", dependencies=CSRF)
 async def forgot(portal: PortalDep, settings: SettingsDep) -> Response:
     state, data = await _validated(portal, account_forms.ForgotPassword)
+    limit_attempt(portal.request, "reset", str(state.values.get("email", "")))
     if data is None:
         return portal.render("accounts/forgot.html", {"form": state}, status=422)
     resets.request_reset(

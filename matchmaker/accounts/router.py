@@ -18,14 +18,16 @@ from matchmaker.accounts.schemas import (
 )
 from matchmaker.api import problems
 from matchmaker.deps import SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep
+from matchmaker.ratelimit.guard import limit_attempt
 
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/auth/login", response_model=LoginOut, responses=problems(401, 422))
+@router.post("/auth/login", response_model=LoginOut, responses=problems(401, 422, 429))
 def login(
     request: Request, response: Response, db: SessionDep, settings: SettingsDep, body: LoginRequest
 ) -> LoginOut:
+    limit_attempt(request, "login", body.email)
     user = service.authenticate(db, email=body.email, password=body.password)
     token = service.start_session(db, user=user, days=settings.session_days)
     csrf = cookies.set_login(response, request, settings, token)

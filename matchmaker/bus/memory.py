@@ -9,15 +9,23 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from matchmaker.bus.base import Message
 
 MAX_BACKLOG = 1000  # a subscriber that stops reading loses its oldest messages
 
 
+class _Registry(Protocol):
+    """Whoever hands out subscriptions and must hear when one closes."""
+
+    def unsubscribe(self, subscription: MemorySubscription) -> None: ...
+
+
 class MemorySubscription:
-    def __init__(self, bus: MemoryBus, topic: str) -> None:
+    """A thread-safe queue of decoded messages; other backends reuse it for local delivery."""
+
+    def __init__(self, bus: _Registry, topic: str) -> None:
         self._bus = bus
         self.topic = topic
         self._items: deque[Message] = deque(maxlen=MAX_BACKLOG)

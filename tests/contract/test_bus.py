@@ -1,6 +1,6 @@
 """The MessageBus contract (matchmaker/bus/base.py), run against every backend.
 
-In-memory now; a Redis backend joins the `bus` fixture's parameters when it exists.
+In-memory always; Redis when MATCHMAKER_TEST_REDIS_URL names one (tests/services.py).
 """
 
 from __future__ import annotations
@@ -9,18 +9,48 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from services import redis_url, unique_prefix
 
+from matchmaker.bus import bus_for
 from matchmaker.bus.base import MessageBus
 from matchmaker.bus.memory import MemoryBus
+from matchmaker.config import load_settings
 
-BACKENDS: dict[str, Callable[[], MessageBus]] = {"memory": MemoryBus}
+
+def _redis_bus() -> MessageBus:
+    from matchmaker.bus.redis import RedisBus
+
+    return RedisBus.from_url(redis_url(), prefix=unique_prefix())
+
+
+BACKENDS: dict[str, Callable[[], MessageBus]] = {"memory": MemoryBus, "redis": _redis_bus}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def bus(request: pytest.FixtureRequest) -> Iterator[MessageBus]:
     yield BACKENDS[request.param]()
+
+
+def test_a_message_published_on_one_instance_reaches_subscribers_of_another() -> None:
+    from matchmaker.bus.redis import RedisBus
+
+    url, prefix = redis_url(), unique_prefix()
+    first, second = RedisBus.from_url(url, prefix=prefix), RedisBus.from_url(url, prefix=prefix)
+    with first.subscribe("signings") as here, second.subscribe("signings") as there:
+        first.publish("signings", {"n": 1, "name": "上海澄芯"})
+        assert there.get(timeout=2) == {"n": 1, "name": "上海澄芯"}
+        assert here.get(timeout=2) == {"n": 1, "name": "上海澄芯"}
+
+
+def test_bus_for_picks_redis_when_a_url_is_configured(tmp_path: Path) -> None:
+    from matchmaker.bus.redis import RedisBus
+
+    assert isinstance(bus_for(load_settings(data_dir=tmp_path)), MemoryBus)
+    configured = load_settings(data_dir=tmp_path, redis_url="redis://127.0.0.1:1/0")
+    assert isinstance(bus_for(configured), RedisBus)  # connects lazily: no server needed
 
 
 def test_subscriber_gets_messages_in_publish_order(bus: MessageBus) -> None:

@@ -169,6 +169,8 @@ def _server_env(data_dir: Path) -> dict[str, str]:
     # Drop inherited MATCHMAKER_* settings (a DATABASE_URL would point at someone's real data).
     env = {key: value for key, value in os.environ.items() if not key.startswith("MATCHMAKER_")}
     env["MATCHMAKER_DATA_DIR"] = str(data_dir)
+    # Every browser test signs in from 127.0.0.1, often as the same demo user.
+    env["MATCHMAKER_LOGIN_LIMIT"] = env["MATCHMAKER_LOGIN_IP_LIMIT"] = "100000"
     env["PYTHONUNBUFFERED"] = "1"
     return env
 

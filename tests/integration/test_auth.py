@@ -334,3 +334,46 @@ def test_login_page_next_never_leaves_site(
     assert f'name="next" value="{location}"' in form.text
     response = page_login(client, member.email, csrf_token=client.cookies["mm_csrf"], next=target)
     assert (response.status_code, response.headers["location"]) == (303, location)
+
+
+# Rate limiting -------------------------------------------------------------------------------
+
+
+def test_the_eleventh_wrong_login_is_refused_with_429_and_nothing_else_changes(
+    client: TestClient, member: Any, make: Any, db: Any
+) -> None:
+    other = make.user(Role.SME, make.enterprise(EnterpriseSize.SMALL))
+    statuses = [login(client, member.email, "Wrong-Password-1").status_code for _ in range(10)]
+    assert statuses == [401] * 10
+    refused = login(client, member.email)  # even the right password: the attempt is not tried
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.json()["detail"] == "Too many attempts. Please wait a little and try again."
+    assert "mm_session" not in refused.headers.get("set-cookie", "")
+    assert session_rows(db) == []
+    assert login(client, other.email).status_code == 200  # another address is not held up
+
+
+def test_the_login_page_refuses_too_many_attempts_in_the_visitors_language(
+    client: TestClient, member: Any
+) -> None:
+    client.get("/login")
+    form = {"email": member.email, "password": "Wrong-Password-1"}
+    form["csrf_token"] = client.cookies["mm_csrf"]
+    statuses = [client.post("/login", data=form).status_code for _ in range(11)]
+    assert statuses == [401] * 10 + [429]
+    refused = client.post("/login", data=form)
+    assert refused.status_code == 429
+    assert "retry-after" in refused.headers
+    assert "尝试次数过多" in refused.text
+    assert me_status(client) == 401
+
+
+@pytest.mark.parametrize("path", ["/signup", "/password/forgot"])
+def test_signup_and_reset_requests_are_limited_per_address(client: TestClient, path: str) -> None:
+    client.get(path)
+    form = {"email": "flood@example.cn", "csrf_token": client.cookies["mm_csrf"]}
+    statuses = [client.post(path, data=form, follow_redirects=False).status_code for _ in range(6)]
+    assert 429 not in statuses[:5]
+    assert statuses[5] == 429

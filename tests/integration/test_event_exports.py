@@ -199,7 +199,7 @@ def test_downloads_refuse_strangers_and_unknown_formats(
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MATCHMAKER_DATA_DIR": str(settings.data_dir)}
-    env.pop("MATCHMAKER_DATABASE_URL", None)
+    env["MATCHMAKER_DATABASE_URL"] = settings.db_url  # the test's database (SQLite or PostgreSQL)
     return subprocess.run(
         [sys.executable, "-m", "matchmaker", "events", "export", *args],
         env=env, capture_output=True, text=True, timeout=120, check=False,

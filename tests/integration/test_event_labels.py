@@ -128,7 +128,7 @@ def test_ranker_train_adds_feedback_only_when_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MATCHMAKER_DATA_DIR", str(settings.data_dir))
-    monkeypatch.delenv("MATCHMAKER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", settings.db_url)
     (tmp_path / "set").mkdir()
     write_eval_set(tmp_path / "set")
     runner = CliRunner()

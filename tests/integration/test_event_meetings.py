@@ -297,6 +297,7 @@ def test_cli_schedules_and_writes_an_agenda(
 ) -> None:
     agreed(db, world)
     monkeypatch.setenv("MATCHMAKER_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", settings.db_url)
     runner = CliRunner()
     result = runner.invoke(cli_app, ["events", "schedule", world.event.id])
     assert result.exit_code == 0, result.output

@@ -303,7 +303,7 @@ def test_cli_builds_and_prints_the_shortlists(
     db: Session, scene: dict[str, Any], settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MATCHMAKER_DATA_DIR", str(settings.data_dir))
-    monkeypatch.delenv("MATCHMAKER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", settings.db_url)
     runner = CliRunner()
     event_id = scene["event"].id
 

@@ -22,6 +22,8 @@ from matchmaker.main import create_app
 # Pages anyone may open without logging in.
 PUBLIC_PAGES = {
     "/",
+    "/healthz",
+    "/readyz",
     "/login",
     "/signup",
     "/needs",

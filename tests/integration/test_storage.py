@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from pydantic import ValidationError
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import URL, Engine
 
 from matchmaker import migrate
 from matchmaker.config import Settings, load_settings
@@ -61,6 +65,45 @@ def test_migrations_downgrade_to_nothing_and_back(tmp_path: Path) -> None:
     database = Database(url)
     migrate.upgrade(database)
     command.downgrade(migrate.alembic_config(url), "base")
+    assert set(inspect(database.engine).get_table_names()) == {"alembic_version"}
+    assert migrate.upgrade(database) is True
+    assert {"enterprises", "profiles", "needs", "users"} <= set(
+        inspect(database.engine).get_table_names()
+    )
+    database.dispose()
+
+
+@pytest.fixture
+def empty_postgres_url(_pg_admin: tuple[Engine, URL, str] | None) -> Iterator[str]:
+    """A new, empty PostgreSQL database (not a copy of the migrated template)."""
+    if _pg_admin is None:
+        pytest.skip("MATCHMAKER_TEST_DATABASE_URL is not set (make test-postgres)")
+    admin, base, _template = _pg_admin
+    name = f"mm_empty_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_postgres_migrations_build_exactly_the_models_schema(empty_postgres_url: str) -> None:
+    database = Database(empty_postgres_url)
+    assert database.engine.dialect.name == "postgresql"
+    assert migrate.upgrade(database) is True
+    assert migrate.upgrade(database) is False
+    with database.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+    database.dispose()
+
+
+def test_postgres_migrations_downgrade_to_nothing_and_back(empty_postgres_url: str) -> None:
+    from alembic import command
+
+    database = Database(empty_postgres_url)
+    migrate.upgrade(database)
+    command.downgrade(migrate.alembic_config(empty_postgres_url), "base")
     assert set(inspect(database.engine).get_table_names()) == {"alembic_version"}
     assert migrate.upgrade(database) is True
     assert {"enterprises", "profiles", "needs", "users"} <= set(

@@ -1,0 +1,48 @@
+"""Servers some tests need (Redis), found through environment variables.
+
+The same rule as tests/tools.py: without the server the test is skipped with the reason
+shown, unless ``MATCHMAKER_REQUIRE_SERVICES=1`` (CI sets it in ``.ci/run``, which also
+starts a Redis): then it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from tools import services_required
+
+REDIS_VARIABLE = "MATCHMAKER_TEST_REDIS_URL"
+
+
+def redis_url() -> str:
+    """``$MATCHMAKER_TEST_REDIS_URL`` when it answers PING; skips or fails otherwise."""
+    url = os.environ.get(REDIS_VARIABLE, "").strip()
+    if not url:
+        _unavailable(
+            f"{REDIS_VARIABLE} not set: Redis tests skipped "
+            "(start redis-server and set it, e.g. redis://127.0.0.1:6390/0)",
+            f"{REDIS_VARIABLE} is required under MATCHMAKER_REQUIRE_SERVICES=1 (.ci/run sets it)",
+        )
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except (redis.RedisError, OSError) as error:
+        _unavailable(
+            f"Redis at {url} does not answer ({error}): Redis tests skipped",
+            f"Redis at {url} does not answer under MATCHMAKER_REQUIRE_SERVICES=1: {error}",
+        )
+    return url
+
+
+def unique_prefix() -> str:
+    """Keys and channels of their own, so that concurrent test runs share one Redis safely."""
+    return f"matchmaker-test:{uuid.uuid4().hex}:"
+
+
+def _unavailable(skip_reason: str, required_message: str) -> None:
+    if services_required():
+        pytest.fail(required_message, pytrace=False)
+    pytest.skip(skip_reason)
