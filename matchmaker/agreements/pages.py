@@ -30,6 +30,7 @@ from matchmaker.fields import AgreementStatus
 from matchmaker.forms import FormState, joined, lines, record_domain_error, validate
 from matchmaker.i18n import N_
 from matchmaker.portal import Portal, PortalDep
+from matchmaker.ratelimit.guard import limit_attempt
 
 router = APIRouter(include_in_schema=False)
 router.include_router(verify_pages.router)
@@ -248,6 +249,8 @@ def approve(portal: PortalDep, agreement_id: str, version: Annotated[int, Form()
 def sign(portal: PortalDep, agreement_id: str, password: Short = "") -> Response:
     user = portal.require_user()
     settings = portal.request.app.state.settings
+    # Re-entering the password is a guess like a login: it draws on the same limits.
+    limit_attempt(portal.request, "login", user.email)
     try:
         agreement = service.sign(
             portal.db,

@@ -588,3 +588,15 @@ def test_each_step_notifies_the_other_side(db: Session, settings: Settings, pair
         (pair.sme_user.id, "agreement_signed"),
         (pair.firm_user.id, "agreement_signed"),
     ]
+
+
+def test_password_guessing_on_the_sign_form_is_limited(
+    app: Any, db: Session, pair: Pair, settings: Settings
+) -> None:
+    agreement = _approved(db, pair)
+    client, csrf = _client(app, pair.firm_user)  # the login itself counted once
+    url, wrong = f"/agreements/{agreement.id}/sign", {"csrf_token": csrf, "password": "guess-1"}
+    statuses = [client.post(url, data=wrong).status_code for _ in range(settings.login_limit)]
+    assert statuses[: settings.login_limit - 1] == [422] * (settings.login_limit - 1)
+    assert statuses[-1] == 429
+    assert db.scalar(select(func.count(AgreementSignature.id))) == 0
