@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 
-import pytest
-from tools import services_required
+from tools import unavailable as _unavailable
 
 REDIS_VARIABLE = "MATCHMAKER_TEST_REDIS_URL"
 
@@ -40,9 +39,3 @@ def redis_url() -> str:
 def unique_prefix() -> str:
     """Keys and channels of their own, so that concurrent test runs share one Redis safely."""
     return f"matchmaker-test:{uuid.uuid4().hex}:"
-
-
-def _unavailable(skip_reason: str, required_message: str) -> None:
-    if services_required():
-        pytest.fail(required_message, pytrace=False)
-    pytest.skip(skip_reason)

@@ -18,15 +18,20 @@ def services_required() -> bool:
     return value in {"1", "true", "yes", "on"}
 
 
+def unavailable(skip_reason: str, required_message: str) -> None:
+    """Skip with the reason shown, or fail when CI requires every service."""
+    if services_required():
+        pytest.fail(required_message, pytrace=False)
+    pytest.skip(skip_reason)
+
+
 def require_program(name: str, package: str) -> str:
     """The program's path; skips (or fails when services are required) if it is missing."""
     path = shutil.which(name)
     if path is None:
-        if services_required():
-            pytest.fail(
-                f"{name} is required under MATCHMAKER_REQUIRE_SERVICES=1: "
-                f"apt-get install {package}",
-                pytrace=False,
-            )
-        pytest.skip(f"{name} not found: test skipped (apt-get install {package} to run it)")
+        unavailable(
+            f"{name} not found: test skipped (apt-get install {package} to run it)",
+            f"{name} is required under MATCHMAKER_REQUIRE_SERVICES=1: apt-get install {package}",
+        )
+    assert path is not None
     return path

@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from tools import unavailable as _unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Response
@@ -109,27 +110,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
-def services_required() -> bool:
-    return os.environ.get("MATCHMAKER_REQUIRE_SERVICES", "").strip().lower() in {
-        "1",
-        "true",
-        "yes",
-        "on",
-    }
-
-
 def find_chromium() -> str | None:
     """``$MATCHMAKER_CHROMIUM`` (only it, when set), else /usr/bin/chromium, else PATH."""
     configured = os.environ.get("MATCHMAKER_CHROMIUM", "").strip()
     if configured:
         return shutil.which(configured)
     return shutil.which("/usr/bin/chromium") or shutil.which("chromium")
-
-
-def _unavailable(skip_reason: str, required_message: str) -> None:
-    if services_required():
-        pytest.fail(required_message, pytrace=False)
-    pytest.skip(skip_reason)
 
 
 @pytest.fixture(scope="session")
