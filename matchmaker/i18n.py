@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -98,6 +98,13 @@ def format_moment(value: datetime | None, locale: str) -> str:
     return format_datetime(value, "short", tzinfo=ZoneInfo(TIMEZONE), locale=_babel_locale(locale))
 
 
+def format_clock(value: datetime | None, locale: str) -> str:
+    """Only the time of day, for the end of a slot whose date was just shown."""
+    if value is None:
+        return ""
+    return format_time(value, "short", tzinfo=ZoneInfo(TIMEZONE), locale=_babel_locale(locale))
+
+
 def format_number(value: float | None, locale: str) -> str:
     return "" if value is None else format_decimal(value, locale=_babel_locale(locale))
 
@@ -131,6 +138,7 @@ def install(env: Environment) -> None:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["day"] = _with_locale(format_day)
     env.filters["moment"] = _with_locale(format_moment)
+    env.filters["clock"] = _with_locale(format_clock)
     env.filters["number"] = _with_locale(format_number)
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.globals["HTML_LANG"] = HTML_LANG

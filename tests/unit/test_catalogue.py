@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from matchmaker import catalogue, i18n
 
 
@@ -24,3 +26,11 @@ def test_placeholders_are_filled_after_translation() -> None:
     message = "At most %(max_length)s characters."
     assert i18n.gettext("zh_Hans", message, max_length=5) == "最多 5 个字符。"
     assert i18n.gettext("en", message, max_length=5) == "At most 5 characters."
+
+
+def test_clock_shows_shanghai_time_of_day() -> None:
+    moment = dt.datetime(2027, 3, 18, 1, 50, tzinfo=dt.UTC)
+    assert (i18n.format_clock(moment, "zh_Hans"), i18n.format_clock(moment, "en")) == (
+        "09:50",
+        "09:50",
+    )
