@@ -18,8 +18,10 @@ COPY --from=assets /src/node_modules/htmx.org/dist/htmx.min.js ./web/static/vend
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim
+# /data/exports exists in the image so that a volume mounted there (docker-compose.yml
+# shares one between app replicas and workers) starts out owned by the app's user.
 RUN useradd --create-home --uid 10001 matchmaker \
-    && mkdir /data && chown matchmaker /data
+    && mkdir -p /data/exports && chown -R matchmaker /data
 COPY --from=build /install /usr/local
 COPY --chown=matchmaker fixtures/demo /app/fixtures/demo
 WORKDIR /app

@@ -22,6 +22,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflicts with the record's state or another record",
         422: "Invalid input; `errors` names each field",
         429: "Too many attempts; wait the seconds in the Retry-After header",
+        503: "A backend of this feature is away; retry after the Retry-After seconds",
     }
     return {status: {"description": descriptions[status]} for status in {*statuses, 422}}
 
@@ -70,6 +71,7 @@ def build_api_router() -> APIRouter:
     from matchmaker.matching.router import router as matching_router
     from matchmaker.needs.router import router as needs_router
     from matchmaker.profiles.router import router as profiles_router
+    from matchmaker.search.router import router as search_router
 
     router = APIRouter(prefix="/api/v1", dependencies=[Depends(csrf_header)])
     for child in (
@@ -78,6 +80,7 @@ def build_api_router() -> APIRouter:
         profiles_router,
         needs_router,
         matching_router,
+        search_router,
     ):
         router.include_router(child)
     return router

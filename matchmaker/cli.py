@@ -16,6 +16,7 @@ from matchmaker.cli_common import PROGRESS_THRESHOLD, fail, progress_bar, sessio
 from matchmaker.db import Database
 from matchmaker.errors import DomainError
 from matchmaker.events.commands import register as register_events
+from matchmaker.jobs.commands import register as register_jobs
 from matchmaker.matching.commands import register as register_matching
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.add_typer(users_app, name="users")
 register_matching(app)
 register_events(app)
 register_agreements(app)
+register_jobs(app)
 
 
 class ImportKind(StrEnum):
@@ -57,17 +59,25 @@ class ExportFormat(StrEnum):
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (share state via Redis)")
+    ] = 1,
 ) -> None:
     """Serve the portal and the API (migrating the database first)."""
     import uvicorn
 
     from matchmaker.main import create_app
 
-    application = create_app(settings())
+    application = create_app(settings())  # migrates once, before any worker starts
     typer.echo(
         f"matchmaker is serving on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)"
     )
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="info")
+        return
+    # Each process builds its own app from the same environment.
+    uvicorn.run("matchmaker.main:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="info")  # fmt: skip
 
 
 @app.command("migrate")

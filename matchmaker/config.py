@@ -33,6 +33,19 @@ class Settings(BaseSettings):
     # Redis (redis://host:6379/0) shares the live bus, rate limits and cache between server
     # processes; without it each process keeps them in memory.
     redis_url: str | None = None
+    # Jobs (docs/jobs.md): without Redis the server runs them in a thread of its own; with
+    # Redis it only enqueues them and `matchmaker worker` processes run them.
+    embedded_worker: bool = True
+    job_attempts: int = Field(default=3, ge=1)  # tries of a job failing with a transient error
+    job_backoff_seconds: float = Field(default=2.0, ge=0)  # doubled after every failed try
+    # A search engine for need search and candidate retrieval: opensearch+http://host:9200,
+    # elasticsearch+https://user:password@host:9200. Without it both run in process.
+    search_url: str | None = None
+    search_prefix: str = "matchmaker"  # index and alias names start with this
+    search_ca_file: Path | None = None  # CA certificate of an https engine
+    search_replicas: int = Field(default=0, ge=0)  # replicas per index; 1+ on a cluster
+    # How long ranked match results stay in the cache (0: not cached); any write moves them.
+    result_cache_seconds: int = Field(default=600, ge=0)
     # Attempts allowed per window, counted per client IP and per email address.
     login_limit: int = Field(default=10, ge=1)  # per IP and email address
     login_ip_limit: int = Field(default=100, ge=1)  # per IP, all addresses together

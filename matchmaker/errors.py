@@ -51,10 +51,23 @@ class ValidationFailed(DomainError):
     title = "Validation failed"
 
 
-class TooManyRequests(DomainError):
-    status = 429
-    title = "Too many requests"
+class RetryLater(DomainError):
+    """Refused for now: the response carries Retry-After, and the detail is a catalogue
+    message, shown to a visitor in their language."""
 
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class TooManyRequests(RetryLater):
+    status = 429
+    title = "Too many requests"
+
+
+class ServiceUnavailable(RetryLater):
+    """A backend the feature needs (the search engine) is away; the rest of the app works,
+    and the client may try again after `retry_after` seconds."""
+
+    status = 503
+    title = "Service unavailable"

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from matchmaker import i18n
 from matchmaker.api import PROBLEM
 from matchmaker.deps import CSRF_COOKIE
-from matchmaker.errors import DomainError, FieldError, TooManyRequests
+from matchmaker.errors import DomainError, FieldError, RetryLater
 from matchmaker.i18n import N_
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ _TITLES = {
     422: N_("Validation failed"),
     429: N_("Too many requests"),
     500: N_("Internal server error"),
+    503: N_("Service unavailable"),
 }
 
 
@@ -84,7 +85,7 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     exc = cast(DomainError, exc)
-    if not isinstance(exc, TooManyRequests):
+    if not isinstance(exc, RetryLater):
         return problem_response(request, exc.status, exc.detail, exc.errors)
     # Refused before any form is shown again: the page says why in the visitor's language.
     detail = exc.detail if _is_api(request) else i18n.gettext(i18n.negotiate(request), exc.detail)

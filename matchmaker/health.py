@@ -1,7 +1,8 @@
 """Probes for load balancers and orchestrators: liveness and readiness.
 
 `/healthz` answers while the process runs; `/readyz` also pings each backend the app
-depends on (the database, and Redis when configured) and answers 503 naming the one down.
+depends on (the database, and Redis when configured) and answers 503 naming the one
+down. A search engine that is down is reported as "degraded" without a 503.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ def readyz(request: Request) -> JSONResponse:
     if settings.redis_url:
         checks["redis"] = _redis_state(settings.redis_url)
     ready = all(state == "ok" for state in checks.values())
-    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    if settings.search_url:
+        # Reported, but the instance stays in rotation: matching falls back to its own
+        # index and only search answers 503 until the engine is back.
+        checks["search"] = _search_state(settings)
+    degraded = ready and any(state != "ok" for state in checks.values())
+    status = "degraded" if degraded else "ok" if ready else "unavailable"
+    body = {"status": status, "checks": checks}
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
@@ -44,6 +51,20 @@ def _database_state(database: Database) -> str:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
         log.warning("readiness: database down: %s", error)
+        return "down"
+    return "ok"
+
+
+def _search_state(settings: Settings) -> str:
+    from matchmaker.searchengine.backends import engine_client
+    from matchmaker.searchengine.client import SearchEngineError
+
+    client = engine_client(settings)
+    try:
+        if client is not None:
+            client.version()
+    except SearchEngineError as error:
+        log.warning("readiness: search engine down: %s", error)
         return "down"
     return "ok"
 

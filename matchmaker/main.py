@@ -12,6 +12,7 @@ from matchmaker.admin.pages import router as admin_pages
 from matchmaker.agreements.pages import router as agreement_pages
 from matchmaker.api import build_api_router, document_problems
 from matchmaker.bus import bus_for
+from matchmaker.cache import cache_for
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import Database
 from matchmaker.enterprises.pages import router as enterprise_pages
@@ -21,8 +22,12 @@ from matchmaker.events.meeting_pages import router as event_meeting_pages
 from matchmaker.events.pages import router as event_pages
 from matchmaker.events.shortlist_pages import router as event_shortlist_pages
 from matchmaker.introductions.pages import router as introduction_pages
+from matchmaker.jobs import queue_for
+from matchmaker.jobs.pages import router as job_pages
+from matchmaker.jobs.router import router as job_api
+from matchmaker.jobs.runner import lifespan as jobs_lifespan
 from matchmaker.mail import mailer_for
-from matchmaker.matching.service import MatchingService
+from matchmaker.matching.cached import ResultCache
 from matchmaker.needs.candidate_pages import router as candidate_pages
 from matchmaker.needs.pages import router as need_pages
 from matchmaker.notifications.pages import router as notification_pages
@@ -31,7 +36,7 @@ from matchmaker.profiles.pages import router as profile_pages
 from matchmaker.ratelimit import limiter_for
 from matchmaker.resources import web_dir
 from matchmaker.search.pages import router as search_pages
-from matchmaker.search.service import SearchService
+from matchmaker.searchengine.backends import matching_service_for, search_service_for
 
 API_DESCRIPTION = """
 matchmaker connects large enterprises' needs (技术研发, 供应链, 投资, 孵化, 服务) with SMEs'
@@ -53,14 +58,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=jobs_lifespan,  # the in-process job worker, when there is no Redis
     )
     app.state.settings = settings
     app.state.database = database
-    app.state.matching = MatchingService(settings.data_dir)
-    app.state.search = SearchService()
+    # In process, or on Elasticsearch/OpenSearch when MATCHMAKER_SEARCH_URL is set.
+    app.state.matching = matching_service_for(settings)
+    app.state.search = search_service_for(settings)
     app.state.mailer = mailer_for(settings)
     app.state.limiter = limiter_for(settings)
+    # Ranked match results, shared by every process through Redis when configured.
+    app.state.results = ResultCache(cache_for(settings), settings.result_cache_seconds)
     app.state.bus = bus_for(settings)  # Redis when configured, so processes share the wall
+    app.state.jobs = queue_for(settings)  # Redis: `matchmaker worker` processes run the jobs
     templates = Jinja2Templates(directory=web_dir() / "templates")
     i18n.install(templates.env)
     labels.install(templates.env)
@@ -68,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=web_dir() / "static"), name="static")
     app.include_router(health.router)
     app.include_router(build_api_router())
+    app.include_router(job_api)
     app.include_router(pages_router)
     # Search comes before need pages so /needs (the search page) is not read as a need id.
     for router in (
@@ -86,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         event_export_pages,
         event_dashboard_pages,
         agreement_pages,
+        job_pages,
     ):
         app.include_router(router)
     handlers.install(app)

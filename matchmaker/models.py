@@ -9,11 +9,12 @@ from matchmaker.agreements.models import (
     EnterpriseKey,
     LedgerEntry,
 )
-from matchmaker.changes.models import Change
+from matchmaker.changes.models import Change, DeliveryCursor
 from matchmaker.db import Base
 from matchmaker.enterprises.models import Enterprise, MeetingConsent
 from matchmaker.events.models import Event, EventNeed, EventSME, Meeting, ShortlistEntry
 from matchmaker.introductions.models import Introduction
+from matchmaker.jobs.models import Job
 from matchmaker.needs.models import Need
 from matchmaker.notifications.models import Notification
 from matchmaker.profiles.models import CapabilityProfile
@@ -29,12 +30,14 @@ __all__ = [
     "CandidateDecision",
     "CapabilityProfile",
     "Change",
+    "DeliveryCursor",
     "Enterprise",
     "EnterpriseKey",
     "Event",
     "EventNeed",
     "EventSME",
     "Introduction",
+    "Job",
     "LedgerEntry",
     "LoginSession",
     "Meeting",

@@ -1,7 +1,7 @@
 """A shared cache for expensive results: base.Cache, memory by default.
 
-Built and tested, but no route uses it yet: match results are already memoised inside
-MatchingService per process, keyed by the change sequence (matching/service.py).
+Ranked match results use it (matching/cached.py), keyed by the newest change so that any
+write invalidates them.
 """
 
 from __future__ import annotations

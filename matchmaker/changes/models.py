@@ -1,4 +1,5 @@
-"""One row per changed record; `seq` orders them."""
+"""One row per changed record; `seq` orders them. The log doubles as the outbox of the
+search engine: `DeliveryCursor` records how far each index has received it."""
 
 from __future__ import annotations
 
@@ -17,3 +18,13 @@ class Change(Base):
     kind: Mapped[str] = mapped_column(String(16))
     record_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeliveryCursor(Base):
+    """The newest change an external index (named by its alias) has received."""
+
+    __tablename__ = "delivery_cursors"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -28,7 +28,7 @@ from matchmaker.events import (
 from matchmaker.events.models import Event
 from matchmaker.events.schemas import EventData
 from matchmaker.fields import EventStatus, Role
-from matchmaker.matching.service import MatchingService
+from matchmaker.searchengine.backends import matching_service_for
 from matchmaker.validation import validate_as
 
 events_app = typer.Typer(help="Matchmaking events: create, invite, shortlist, schedule, export.")
@@ -102,7 +102,7 @@ def invite(
                 done.append(invitations.invite_from_list(
                     db, actor=actor, event_id=event_id, name=file.name, data=data))  # fmt: skip
             if matching:
-                engine = MatchingService(settings().data_dir)
+                engine = matching_service_for(settings())
                 done.append(invitations.invite_by_matching(
                     db, engine, actor=actor, event_id=event_id, min_score=min_score))  # fmt: skip
         except DomainError as error:

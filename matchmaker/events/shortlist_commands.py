@@ -29,9 +29,9 @@ def shortlist_command(
     """Build (or rebuild) every shortlist of an event, keeping the organiser's pins and
     removals, and print them: best SME first, within each SME's capacity."""
     from matchmaker.events import shortlists
-    from matchmaker.matching.service import MatchingService
+    from matchmaker.searchengine.backends import matching_service_for
 
-    matching = MatchingService(settings().data_dir)
+    matching = matching_service_for(settings())
     with session() as db:
         try:
             result = shortlists.build(db, matching, actor=None, event_id=event_id, system=True)

@@ -31,9 +31,9 @@ TopOption = Annotated[int, typer.Option("--top", min=1, max=500, help="Matches p
 
 
 def _service() -> Any:
-    from matchmaker.matching.service import MatchingService
+    from matchmaker.searchengine.backends import matching_service_for
 
-    return MatchingService(settings().data_dir)
+    return matching_service_for(settings())
 
 
 def _match_json(match: Any, counterpart: str) -> dict[str, Any]:
@@ -102,19 +102,27 @@ def recommend_command(
 
 @index_app.command("rebuild")
 def index_rebuild() -> None:
-    """Rebuild the matching index from the database (it is also kept up to date by itself)."""
-    service = _service()
+    """Rebuild the indices from the database (they are also kept up to date by themselves):
+    the matching index and, with MATCHMAKER_SEARCH_URL, the search engine's indices, each
+    built anew and swapped in behind its alias with no downtime."""
+    from matchmaker.indexing import rebuild_all
+    from matchmaker.searchengine.client import SearchEngineError
+
     with session() as db:
         bar: Any = tqdm(desc="indexing", unit=" rec", file=sys.stderr)
         with bar:
 
-            def advance(done: int, total: int) -> None:
+            def advance(done: int, total: int, stage: str) -> None:
+                bar.set_description(stage, refresh=False)
                 bar.total = total
                 bar.n = done
                 bar.refresh()
 
-            engine = service.rebuild(db, progress=advance)
-    typer.echo(f"indexed {len(engine.profiles)} published profiles and {len(engine.needs)} needs")
+            try:
+                rebuilt = rebuild_all(db, settings(), advance)
+            except SearchEngineError as error:
+                raise fail(f"search engine: {error}") from None
+    typer.echo(rebuilt.summary())
 
 
 def eval_command(

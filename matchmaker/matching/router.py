@@ -10,6 +10,7 @@ from matchmaker import policy
 from matchmaker.api import problems
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.errors import Forbidden
+from matchmaker.matching.cached import ResultCache
 from matchmaker.matching.engine import Match
 from matchmaker.matching.schemas import (
     NeedMatches,
@@ -35,6 +36,11 @@ def _service(request: Request) -> MatchingService:
     return service
 
 
+def _results(request: Request) -> ResultCache:
+    results: ResultCache = request.app.state.results
+    return results
+
+
 @router.get(
     "/needs/{need_id}/matches", response_model=NeedMatches, responses=problems(401, 403, 404)
 )
@@ -44,14 +50,19 @@ def need_matches(
     need = needs.get(db, actor=user, need_id=need_id)
     if not policy.can_see_matches(user, need):
         raise Forbidden("only the posting firm, organisers and admins see a need's candidates")
-    matches = _service(request).match(db, need_id, limit)
-    return NeedMatches(
-        need_id=need_id,
-        matches=[
-            ProfileMatchOut(profile_id=m.profile_id, **_scored(m, m.profile_enterprise_id))
-            for m in matches
-        ],
-    )
+
+    def rank() -> dict[str, Any]:
+        matches = _service(request).match(db, need_id, limit)
+        return NeedMatches(
+            need_id=need_id,
+            matches=[
+                ProfileMatchOut(profile_id=m.profile_id, **_scored(m, m.profile_enterprise_id))
+                for m in matches
+            ],
+        ).model_dump(mode="json")
+
+    key = f"need-matches:{need_id}:{limit}"
+    return NeedMatches.model_validate(_results(request).get_or_compute(db, key, rank))
 
 
 @router.get(
@@ -65,10 +76,15 @@ def profile_recommendations(
     profile = profiles.get(db, actor=user, profile_id=profile_id)
     if not policy.can_see_recommendations(user, profile):
         raise Forbidden("only the SME itself, organisers and admins see its recommendations")
-    matches = _service(request).recommend(db, profile_id, limit)
-    return ProfileRecommendations(
-        profile_id=profile_id,
-        matches=[
-            NeedMatchOut(need_id=m.need_id, **_scored(m, m.need_enterprise_id)) for m in matches
-        ],
-    )
+
+    def rank() -> dict[str, Any]:
+        matches = _service(request).recommend(db, profile_id, limit)
+        return ProfileRecommendations(
+            profile_id=profile_id,
+            matches=[
+                NeedMatchOut(need_id=m.need_id, **_scored(m, m.need_enterprise_id)) for m in matches
+            ],
+        ).model_dump(mode="json")
+
+    key = f"recommendations:{profile_id}:{limit}"
+    return ProfileRecommendations.model_validate(_results(request).get_or_compute(db, key, rank))

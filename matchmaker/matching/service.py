@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +30,9 @@ from matchmaker.matching.ranker import Ranker
 from matchmaker.needs.models import Need
 from matchmaker.profiles.models import CapabilityProfile
 from matchmaker.resources import models_dir
+
+if TYPE_CHECKING:
+    from matchmaker.searchengine.mirror import ProfileMirror
 
 INDEX_FILE = "matching.pickle"
 FORMAT_VERSION = 6
@@ -92,8 +95,16 @@ def _need_docs(db: Session, condition: Any) -> list[NeedDoc]:
 class MatchingService:
     """One per process (app or CLI); thread-safe around the shared engine."""
 
-    def __init__(self, data_dir: Path, chain_graph: ChainGraph | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        chain_graph: ChainGraph | None = None,
+        mirror: ProfileMirror | None = None,
+    ) -> None:
+        """`mirror`, when a search engine is configured, retrieves candidates there."""
         self.path = data_dir / "index" / INDEX_FILE
+        self.mirror = mirror
+        self._feed = changes.ChangeFeed()
         self.chain_graph = chain_graph or default_chain_graph()
         self._loaded: _Loaded | None = None
         self._lock = threading.RLock()
@@ -113,6 +124,8 @@ class MatchingService:
             owners = {n.enterprise_id for n in needs}
             own = self._own_segments(db, engine, owners)
             engine.build(profiles, needs, own, workers=default_workers(), progress=progress)
+            if self.mirror is not None:
+                self.mirror.attach(engine)
             self._loaded = _Loaded(engine, seq)
             self._save()
             return engine
@@ -127,11 +140,22 @@ class MatchingService:
             self._catch_up(db)
             return self._loaded.engine
 
+    def deliver(self, db: Session, rebuild: bool = False) -> int:
+        """Bring the search engine's profile index up to date (`rebuild`: anew, behind its
+        alias); returns how many profiles were sent. A no-op without a search engine."""
+        with self._lock:
+            self.engine(db)  # caught up first: the mirror sends what this engine holds
+            if self.mirror is None or self._loaded is None:
+                return 0
+            if rebuild:
+                return self.mirror.rebuild(db, self._loaded.seq)
+            return self.mirror.deliver(db, self._loaded.seq)
+
     def _catch_up(self, db: Session) -> None:
         if self._loaded is None:
             return
-        newest, changed = changes.since(db, self._loaded.seq)
-        if newest == self._loaded.seq:
+        newest, changed = self._feed.read(db, self._loaded.seq)
+        if not any(changed.values()):
             return
         engine = self._loaded.engine
         size = max(len(engine.profiles), 1)
@@ -204,6 +228,8 @@ class MatchingService:
             return None
         engine = Engine(self.chain_graph, Ranker.load(ranker_path()))
         engine.restore(state["vectors"], state["profiles"], state["needs"])
+        if self.mirror is not None:
+            self.mirror.attach(engine)
         return _Loaded(engine, int(state["seq"]))
 
     # Queries ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ public text (with the poster's own business discounted, as in matching).
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -19,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from matchmaker.changes import service as changes
 from matchmaker.enterprises.models import Enterprise
+from matchmaker.errors import ServiceUnavailable
 from matchmaker.fields import EnterpriseSize
+from matchmaker.i18n import N_
 from matchmaker.matching.analysis import analyse_chunk
 from matchmaker.matching.assign import SegmentAssigner
 from matchmaker.matching.chain import ChainGraph, default_chain_graph
@@ -29,7 +32,11 @@ from matchmaker.needs.models import Need
 from matchmaker.search.base import NeedDocument, NeedQuery, NeedResults, NeedSearch, public_document
 from matchmaker.search.memory import MemoryNeedSearch
 from matchmaker.search.tokens import default_analyzer
+from matchmaker.searchengine.client import SearchEngineError
 
+log = logging.getLogger(__name__)
+SEARCH_UNAVAILABLE = N_("Search is unavailable for a moment; please try again shortly.")
+RETRY_AFTER = 30
 REBUILD_FRACTION = 0.2
 REBUILD_FROM = 2000
 CHUNK = 1000
@@ -42,41 +49,70 @@ class SearchService:
     """One per process (app.state.search); a lock serialises catching up and searching."""
 
     def __init__(
-        self, backend: NeedSearch | None = None, chain_graph: ChainGraph | None = None
+        self,
+        backend: NeedSearch | None = None,
+        chain_graph: ChainGraph | None = None,
+        *,
+        shared: str | None = None,
     ) -> None:
+        """`shared` names the delivery cursor of a backend that several processes share (a
+        search engine): how far it has received the change log is then kept in the database,
+        so any process, or `matchmaker worker`, delivers what is missing, about once."""
         self.backend: NeedSearch = backend if backend is not None else MemoryNeedSearch()
         self._graph = chain_graph
         self._assigner: SegmentAssigner | None = None
+        self._shared = shared
         self._seq: int | None = None  # the newest change applied; None before the first build
+        self._feed = changes.ChangeFeed()
         self._owner_of: dict[str, str] = {}  # need id → enterprise id, of needs held
         self._lock = threading.Lock()
 
     def search(self, db: Session, query: NeedQuery) -> NeedResults:
-        """Search needs as they are in the database now."""
+        """Search needs as they are in the database now; ServiceUnavailable while a search
+        engine backend is away (the writes it misses meanwhile wait in the change log)."""
         needs.expire_overdue(db)
         with self._lock:
-            self._catch_up(db)
-            return self.backend.search(query)
+            try:
+                self._catch_up(db)
+                return self.backend.search(query)
+            except SearchEngineError as error:
+                db.rollback()
+                log.warning("need search failed: %s", error)
+                raise ServiceUnavailable(SEARCH_UNAVAILABLE, retry_after=RETRY_AFTER) from error
 
     def rebuild(self, db: Session) -> int:
         """Index every need from scratch; returns how many."""
         with self._lock:
             return self._rebuild(db)
 
+    def deliver(self, db: Session) -> None:
+        """Apply the changes the backend has not received (the outbox worker's step)."""
+        with self._lock:
+            self._catch_up(db)
+
     def _rebuild(self, db: Session) -> int:
         seq = changes.latest(db)  # read first: changes made meanwhile are applied again later
         documents = self._documents(db, Need.id.is_not(None))
         self.backend.index(documents)
         self._owner_of = {doc.id: doc.enterprise_id for doc in documents}
-        self._seq = seq
+        self._advance(db, seq)
         return len(documents)
 
+    def _cursor(self, db: Session) -> int | None:
+        return self._seq if self._shared is None else changes.cursor(db, self._shared)
+
+    def _advance(self, db: Session, seq: int) -> None:
+        self._seq = seq
+        if self._shared is not None:
+            changes.advance(db, self._shared, seq)
+
     def _catch_up(self, db: Session) -> None:
-        if self._seq is None:
+        seq = self._cursor(db)
+        if seq is None:
             self._rebuild(db)
             return
-        newest, changed = changes.since(db, self._seq)
-        if newest == self._seq:
+        newest, changed = self._feed.read(db, seq)
+        if not any(changed.values()):
             return
         need_ids = set(changed["needs"])
         owners = changed["enterprises"]
@@ -93,7 +129,7 @@ class SearchService:
         for need_id in gone:
             self._owner_of.pop(need_id, None)
         self._owner_of.update((doc.id, doc.enterprise_id) for doc in documents)
-        self._seq = newest
+        self._advance(db, newest)
 
     # Documents ---------------------------------------------------------------------------
     @property

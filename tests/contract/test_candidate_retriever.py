@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from services import drop_aliased, search_url, unique_alias
 
 from matchmaker.matching.chain import default_chain_graph
 from matchmaker.matching.documents import need_doc, profile_doc
 from matchmaker.matching.engine import Engine
 from matchmaker.matching.ranker import Ranker
 from matchmaker.matching.retrieval import CandidateRetriever, InMemoryRetriever
+from matchmaker.searchengine.adapters import connect
+from matchmaker.searchengine.profiles import EngineRetriever
 
 ENTERPRISE = {"district": "浦东新区", "city": "上海市", "tags": []}
 PROFILES = [
@@ -39,13 +42,32 @@ def build_engine() -> Engine:
     return engine
 
 
-RETRIEVERS: dict[str, Callable[[Engine], CandidateRetriever]] = {"memory": InMemoryRetriever}
+def memory(engine: Engine) -> Iterator[CandidateRetriever]:
+    yield InMemoryRetriever(engine)
+
+
+def search_engine(engine: Engine) -> Iterator[CandidateRetriever]:
+    """The engine's profiles mirrored into a fresh index; removals reach it as the outbox
+    would deliver them, through `deliver`."""
+    url, alias = search_url(), unique_alias("profiles")
+    retriever = EngineRetriever(engine, connect(url), alias)
+    retriever.rebuild()
+    yield retriever
+    drop_aliased(url, alias)
+
+
+# Each factory yields a retriever over the engine and cleans up after the test.
+RETRIEVERS: dict[str, Callable[[Engine], Iterator[CandidateRetriever]]] = {
+    "memory": memory,
+    "engine": search_engine,
+}
 
 
 @pytest.fixture(params=sorted(RETRIEVERS))
-def setup(request: pytest.FixtureRequest) -> tuple[Engine, CandidateRetriever]:
+def setup(request: pytest.FixtureRequest) -> Iterator[tuple[Engine, CandidateRetriever]]:
     engine = build_engine()
-    return engine, RETRIEVERS[request.param](engine)
+    for retriever in RETRIEVERS[request.param](engine):
+        yield engine, retriever
 
 
 def test_returns_at_most_count_distinct_indexed_profiles(

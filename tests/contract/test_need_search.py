@@ -7,10 +7,11 @@ when its server is not configured).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from services import drop_aliased, search_url, unique_alias
 
 from matchmaker.fields import NeedStatus, NeedType
 from matchmaker.search.base import (
@@ -22,8 +23,25 @@ from matchmaker.search.base import (
     public_document,
 )
 from matchmaker.search.memory import MemoryNeedSearch
+from matchmaker.searchengine.adapters import connect
+from matchmaker.searchengine.needs import EngineNeedSearch
 
-BACKENDS: dict[str, Callable[[], NeedSearch]] = {"memory": MemoryNeedSearch}
+
+def opensearch() -> Iterator[NeedSearch]:
+    url, alias = search_url(), unique_alias("needs")
+    yield EngineNeedSearch(connect(url), alias)
+    drop_aliased(url, alias)
+
+
+def memory() -> Iterator[NeedSearch]:
+    yield MemoryNeedSearch()
+
+
+# Each factory yields a fresh, empty backend and cleans up after the test.
+BACKENDS: dict[str, Callable[[], Iterator[NeedSearch]]] = {
+    "memory": memory,
+    "engine": opensearch,
+}
 TODAY = dt.date(2026, 12, 1)
 START = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -77,10 +95,10 @@ DOCUMENTS = [
 
 
 @pytest.fixture(params=sorted(BACKENDS))
-def search(request: pytest.FixtureRequest) -> NeedSearch:
-    backend = BACKENDS[request.param]()
-    backend.index(DOCUMENTS)
-    return backend
+def search(request: pytest.FixtureRequest) -> Iterator[NeedSearch]:
+    for backend in BACKENDS[request.param]():
+        backend.index(DOCUMENTS)
+        yield backend
 
 
 def ids(search: NeedSearch, **query: Any) -> list[str]:

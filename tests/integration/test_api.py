@@ -379,6 +379,8 @@ API_PATHS = {
     "/api/v1/needs/{need_id}/reopen": "POST",
     "/api/v1/needs/{need_id}/matches": "GET",
     "/api/v1/profiles/{profile_id}/recommendations": "GET",
+    "/api/v1/search/needs": "GET",
+    "/api/v1/jobs/{job_id}": "GET",
 }
 API_ROUTES = {(method, path) for path, methods in API_PATHS.items() for method in methods.split()}
 # Writes that take input (a body or a path parameter); logout takes none, so it cannot give 422.

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from services import redis_url
+from services import redis_url, search_url
 
 from matchmaker.config import load_settings
 from matchmaker.db import Database
@@ -64,3 +64,20 @@ def test_readyz_is_503_when_the_database_is_down(client: TestClient, app: Any) -
         app.state.database = real
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "checks": {"database": "down"}}
+
+
+def test_readyz_reports_a_search_engine_that_is_down_without_leaving_rotation(
+    tmp_path: Path,
+) -> None:
+    """Matching falls back to the in-process index, so the instance stays ready."""
+    assert _probe(tmp_path, "/readyz", search_url="opensearch+http://127.0.0.1:1") == (
+        200,
+        {"status": "degraded", "checks": {"database": "ok", "search": "down"}},
+    )
+
+
+def test_readyz_pings_a_configured_search_engine(tmp_path: Path) -> None:
+    assert _probe(tmp_path, "/readyz", search_url=search_url()) == (
+        200,
+        {"status": "ok", "checks": {"database": "ok", "search": "ok"}},
+    )
