@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -68,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.mailer = mailer_for(settings)
     app.state.limiter = limiter_for(settings)
     # Ranked match results, shared by every process through Redis when configured.
-    app.state.results = ResultCache(cache_for(settings), settings.result_cache_seconds)
+    namespace = hashlib.sha256(settings.secret.encode()).hexdigest()[:16]
+    app.state.results = ResultCache(cache_for(settings), settings.result_cache_seconds, namespace)
     app.state.bus = bus_for(settings)  # Redis when configured, so processes share the wall
     app.state.jobs = queue_for(settings)  # Redis: `matchmaker worker` processes run the jobs
     templates = Jinja2Templates(directory=web_dir() / "templates")
