@@ -88,43 +88,22 @@ def pick(data_dir: Path) -> dict[str, list[str] | list[tuple[str, list[str]]]]:
     return {"smes": smes, "firms": [(f, needs[f]) for f in firms], "needs": sample}
 
 
+def account(env: dict[str, str], role: str, n: int, enterprise: str) -> str:
+    """A member account of the enterprise; returns its email."""
+    email = f"{role}{n}@load.example.cn"
+    cli(env, "users", "create", "--email", email, "--role", role, "--name", f"{role} {n}",
+        "--enterprise", enterprise)  # fmt: skip
+    return email
+
+
 def prepare(env: dict[str, str], data_dir: Path) -> dict[str, object]:
     chosen = pick(data_dir)
     env = {**env, "MATCHMAKER_NEW_PASSWORD": PASSWORD}
-    smes = []
-    for n, enterprise in enumerate(chosen["smes"]):
-        email = f"sme{n}@load.example.cn"
-        cli(
-            env,
-            "users",
-            "create",
-            "--email",
-            email,
-            "--role",
-            "sme",
-            "--name",
-            f"SME {n}",
-            "--enterprise",
-            str(enterprise),
-        )
-        smes.append(email)
-    firms = []
-    for n, (enterprise, needs) in enumerate(chosen["firms"]):
-        email = f"firm{n}@load.example.cn"
-        cli(
-            env,
-            "users",
-            "create",
-            "--email",
-            email,
-            "--role",
-            "firm",
-            "--name",
-            f"Firm {n}",
-            "--enterprise",
-            enterprise,
-        )
-        firms.append({"email": email, "needs": needs})
+    smes = [account(env, "sme", n, str(enterprise)) for n, enterprise in enumerate(chosen["smes"])]
+    firms = [
+        {"email": account(env, "firm", n, enterprise), "needs": needs}
+        for n, (enterprise, needs) in enumerate(chosen["firms"])
+    ]
     organiser = "organiser@load.example.cn"
     cli(
         env,

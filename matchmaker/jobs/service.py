@@ -40,15 +40,10 @@ _PERMANENT_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError
 
 def is_transient(error: BaseException) -> bool:
     """Errors worth another try: lost connections, timeouts, a locked database."""
+    import redis
     from sqlalchemy.exc import OperationalError
 
-    transient: tuple[type[BaseException], ...] = (OSError, OperationalError)
-    try:
-        import redis
-
-        transient += (redis.ConnectionError, redis.TimeoutError)
-    except ImportError:  # pragma: no cover - redis is a dependency
-        pass
+    transient = (OSError, OperationalError, redis.ConnectionError, redis.TimeoutError)
     return isinstance(error, transient) and not isinstance(error, _PERMANENT_OS_ERRORS)
 
 
