@@ -102,14 +102,21 @@ def test_with_redis_one_process_serves_anothers_result(
 def test_installations_sharing_a_redis_do_not_share_results(
     tmp_path: Path, scene: dict[str, Any], settings: Any
 ) -> None:
+    # Secrets unique per run: an earlier run (SQLite, then PostgreSQL in CI) against the
+    # same Redis must not leave a cached result under the same key.
     common = {"redis_url": redis_url(), "database_url": settings.database_url}
-    first_app = create_app(load_settings(data_dir=tmp_path / "a", secret_key="a" * 40, **common))
-    second_app = create_app(load_settings(data_dir=tmp_path / "b", secret_key="b" * 40, **common))
+    run = unique_prefix()
+    first_app = create_app(
+        load_settings(data_dir=tmp_path / "a", secret_key=run + "a" * 40, **common)
+    )
+    second_app = create_app(
+        load_settings(data_dir=tmp_path / "b", secret_key=run + "b" * 40, **common)
+    )
     try:
         first, second = Counting(first_app), Counting(second_app)
         with TestClient(first_app) as one, TestClient(second_app) as two:
-            one.get(scene["url"], headers=scene["headers"])
-            two.get(scene["url"], headers=scene["headers"])
+            answers = [c.get(scene["url"], headers=scene["headers"]) for c in (one, two)]
+        assert [a.status_code for a in answers] == [200, 200]
         assert (first.calls, second.calls) == (1, 1)
     finally:
         first_app.state.database.dispose()
