@@ -20,9 +20,12 @@ TTL_SECONDS = 600
 
 
 class ResultCache:
-    def __init__(self, cache: Cache, ttl_seconds: int = TTL_SECONDS) -> None:
+    def __init__(self, cache: Cache, ttl_seconds: int = TTL_SECONDS, namespace: str = "") -> None:
+        """`namespace` keeps installations that share one Redis apart; the app derives it
+        from its secret key, which every process of one installation shares."""
         self.cache = cache
         self.ttl_seconds = ttl_seconds
+        self.namespace = namespace
 
     def get_or_compute(
         self, db: Session, key: str, compute: Callable[[], dict[str, Any]]
@@ -31,7 +34,7 @@ class ResultCache:
         and store it. A cache that is down only costs the computation."""
         if self.ttl_seconds == 0:
             return compute()
-        versioned = f"results:{changes.latest(db)}:{key}"
+        versioned = f"results:{self.namespace}:{changes.latest(db)}:{key}"
         found = self.cache.get(versioned)
         if isinstance(found, dict):
             return found
