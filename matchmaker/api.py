@@ -11,6 +11,7 @@ from matchmaker.deps import csrf_header
 from matchmaker.schemas import Problem
 
 PROBLEM = "application/problem+json"
+MALFORMED_BODY = "The body cannot be parsed (not UTF-8, or not the declared media type)"
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -54,6 +55,8 @@ def document_problems(app: FastAPI) -> None:
         reference = {"$ref": "#/components/schemas/Problem"}
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
+                if "requestBody" in operation:  # a body that is not UTF-8 JSON never validates
+                    operation["responses"].setdefault("400", {"description": MALFORMED_BODY})
                 for status, response in operation.get("responses", {}).items():
                     if status.isdigit() and int(status) >= 400:
                         response["content"] = {PROBLEM: {"schema": reference}}

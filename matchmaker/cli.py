@@ -12,6 +12,10 @@ from tqdm import tqdm
 
 from matchmaker import migrate
 from matchmaker.agreements.commands import register as register_agreements
+from matchmaker.audit import actions
+from matchmaker.audit import service as audit
+from matchmaker.audit.commands import register as register_audit
+from matchmaker.backup_commands import register as register_backup
 from matchmaker.cli_common import PROGRESS_THRESHOLD, fail, progress_bar, session, settings
 from matchmaker.db import Database
 from matchmaker.errors import DomainError
@@ -34,6 +38,8 @@ register_matching(app)
 register_events(app)
 register_agreements(app)
 register_jobs(app)
+register_audit(app)
+register_backup(app)
 
 
 class ImportKind(StrEnum):
@@ -172,6 +178,7 @@ def export_command(
                     db, KINDS[kind.value], format.value, stream, progress=progress_bar
                 )
             temporary.replace(output)
+        audit.record_now(db, None, actions.EXPORT_DATA, ("kind", kind.value), {"count": count})
     typer.echo(f"exported {count} {kind.value}" + (f" to {output}" if output else ""), err=True)
 
 
@@ -305,18 +312,29 @@ def users_token(
     days: Annotated[
         int, typer.Option("--days", min=1, max=3650, help="Days until it expires")
     ] = 90,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option("--scope", help="read, write or admin; repeat for several (default: all)"),
+    ] = None,
 ) -> None:
     """Issue a personal API token; it is printed once and stored only hashed."""
+    from pydantic import ValidationError
+
     from matchmaker.accounts import service
     from matchmaker.accounts.schemas import TokenCreate
 
+    try:
+        data = TokenCreate(name=name, expires_in_days=days, scopes=scope or None)
+    except ValidationError as error:
+        raise fail(f"invalid --scope: {error.errors()[0]['msg']}") from None
     with session() as db:
         user = service.find_by_email(db, email)
         if user is None:
             raise fail(f"no user with email {email}")
-        _token, raw = service.issue_token(
-            db, user=user, data=TokenCreate(name=name, expires_in_days=days)
-        )
+        try:
+            _token, raw = service.issue_token(db, user=user, data=data)
+        except DomainError as error:
+            raise fail(error.detail) from None
     typer.echo(raw)
 
 

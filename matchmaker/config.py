@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     signup_limit: int = Field(default=5, ge=1)
     password_reset_limit: int = Field(default=5, ge=1)
     rate_limit_window_seconds: int = Field(default=60, ge=1)
+    # Account lockout (stored on the user row, so every process sees it): after this many
+    # failed logins in a row the account is locked, first for lockout_minutes, each further
+    # lock twice as long up to lockout_max_minutes; a successful login or an admin resets it.
+    lockout_threshold: int = Field(default=10, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    lockout_max_minutes: int = Field(default=24 * 60, ge=1)
+    # Audit events older than this are removed by `matchmaker audit purge`; 0 keeps them all.
+    audit_retention_days: int = Field(default=3 * 365, ge=0)
 
     @field_validator("secret_key")
     @classmethod

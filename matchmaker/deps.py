@@ -50,7 +50,7 @@ def current_actor(request: Request, db: SessionDep) -> User | None:
     """
     token = _bearer(request)
     if token is not None:
-        user = accounts.user_for_token(db, token)
+        user = accounts.user_for_token(db, token, method=request.method)
         if user is None:
             raise Unauthorized("the API token is invalid, expired or revoked")
         return user

@@ -13,6 +13,9 @@ from matchmaker.accounts.pages import router as account_pages
 from matchmaker.admin.pages import router as admin_pages
 from matchmaker.agreements.pages import router as agreement_pages
 from matchmaker.api import build_api_router, document_problems
+from matchmaker.audit.context import AuditContextMiddleware
+from matchmaker.audit.pages import router as audit_pages
+from matchmaker.audit.router import router as audit_api
 from matchmaker.bus import bus_for
 from matchmaker.cache import cache_for
 from matchmaker.config import Settings, load_settings
@@ -34,11 +37,14 @@ from matchmaker.needs.candidate_pages import router as candidate_pages
 from matchmaker.needs.pages import router as need_pages
 from matchmaker.notifications.pages import router as notification_pages
 from matchmaker.pages import router as pages_router
+from matchmaker.privacy.pages import router as privacy_pages
+from matchmaker.privacy.router import router as privacy_api
 from matchmaker.profiles.pages import router as profile_pages
 from matchmaker.ratelimit import limiter_for
 from matchmaker.resources import web_dir
 from matchmaker.search.pages import router as search_pages
 from matchmaker.searchengine.backends import matching_service_for, search_service_for
+from matchmaker.security_headers import SecurityHeadersMiddleware
 
 API_DESCRIPTION = """
 matchmaker connects large enterprises' needs (技术研发, 供应链, 投资, 孵化, 服务) with SMEs'
@@ -82,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(build_api_router())
     app.include_router(job_api)
+    app.include_router(audit_api)
+    app.include_router(privacy_api)
     app.include_router(pages_router)
     # Search comes before need pages so /needs (the search page) is not read as a need id.
     for router in (
@@ -101,8 +109,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         event_dashboard_pages,
         agreement_pages,
         job_pages,
+        audit_pages,
+        privacy_pages,
     ):
         app.include_router(router)
     handlers.install(app)
     document_problems(app)
+    app.add_middleware(AuditContextMiddleware)  # the client address for audit events
+    app.add_middleware(SecurityHeadersMiddleware)  # CSP and friends (docs/security.md)
     return app

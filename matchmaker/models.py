@@ -9,6 +9,7 @@ from matchmaker.agreements.models import (
     EnterpriseKey,
     LedgerEntry,
 )
+from matchmaker.audit.models import AuditEvent
 from matchmaker.changes.models import Change, DeliveryCursor
 from matchmaker.db import Base
 from matchmaker.enterprises.models import Enterprise, MeetingConsent
@@ -17,15 +18,18 @@ from matchmaker.introductions.models import Introduction
 from matchmaker.jobs.models import Job
 from matchmaker.needs.models import Need
 from matchmaker.notifications.models import Notification
+from matchmaker.privacy.models import AccountErasure
 from matchmaker.profiles.models import CapabilityProfile
 from matchmaker.shortlists.models import CandidateDecision
 
 __all__ = [
+    "AccountErasure",
     "Agreement",
     "AgreementApproval",
     "AgreementComment",
     "AgreementSignature",
     "ApiToken",
+    "AuditEvent",
     "Base",
     "CandidateDecision",
     "CapabilityProfile",

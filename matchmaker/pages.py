@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from matchmaker import dashboard as dashboards
 from matchmaker import i18n
-from matchmaker.accounts import cookies
+from matchmaker.accounts import cookies, lockout
 from matchmaker.accounts import service as accounts
 from matchmaker.deps import SESSION_COOKIE, SettingsDep, csrf_form
 from matchmaker.errors import Unauthorized
@@ -47,7 +47,9 @@ def login_submit(
 ) -> Response:
     limit_attempt(portal.request, "login", email)
     try:
-        user = accounts.authenticate(portal.db, email=email, password=password)
+        user = accounts.authenticate(
+            portal.db, email=email, password=password, lockout=lockout.for_request(portal.request)
+        )
     except Unauthorized as error:
         context = {"next": safe_next(next), "error": error.detail, "email": email}
         return portal.render("login.html", context, status=401)

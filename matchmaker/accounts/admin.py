@@ -9,9 +9,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from matchmaker import policy
-from matchmaker.accounts import mails
+from matchmaker.accounts import lockout, mails
 from matchmaker.accounts.models import User
 from matchmaker.accounts.service import end_all_sessions, get_user
+from matchmaker.audit import actions
+from matchmaker.audit import service as audit
 from matchmaker.db import utcnow
 from matchmaker.enterprises.models import Enterprise
 from matchmaker.errors import Forbidden, InvalidState
@@ -84,6 +86,7 @@ def confirm(db: Session, *, actor: Actor, user_id: str, mailer: Mailer, login_ur
         raise InvalidState(f"the account {user.email} is not waiting for confirmation")
     user.confirmed_at = utcnow()
     notifications.notify_users(db, [user.id], "account_confirmed", "/dashboard")
+    audit.record(db, actor, actions.USER_CONFIRMED, ("user", user.id))
     db.commit()
     mails.deliver(mailer, mails.account_confirmed(user, link=login_url))
     return user
@@ -98,6 +101,7 @@ def deactivate(db: Session, *, actor: Actor, user_id: str) -> User:
         raise InvalidState(f"the account {user.email} is already deactivated")
     user.is_active = False
     end_all_sessions(db, user.id)
+    audit.record(db, actor, actions.USER_DEACTIVATED, ("user", user.id))
     db.commit()
     return user
 
@@ -109,6 +113,19 @@ def reactivate(db: Session, *, actor: Actor, user_id: str) -> User:
     if user.is_active:
         raise InvalidState(f"the account {user.email} is active")
     user.is_active = True
+    audit.record(db, actor, actions.USER_REACTIVATED, ("user", user.id))
+    db.commit()
+    return user
+
+
+def unlock(db: Session, *, actor: Actor, user_id: str) -> User:
+    """Lift a lock after failed logins; whoever may deactivate an account may unlock it."""
+    user = _target(db, actor, user_id)
+    if not policy.can_deactivate_user(actor, user):
+        raise Forbidden("organisers unlock only firm and SME accounts; nobody themselves")
+    if not lockout.is_locked(user):
+        raise InvalidState(f"the account {user.email} is not locked")
+    lockout.clear(user)
     db.commit()
     return user
 

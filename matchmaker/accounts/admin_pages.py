@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import Response
 
 from matchmaker import policy
-from matchmaker.accounts import admin
+from matchmaker.accounts import admin, lockout
 from matchmaker.accounts.admin import STATUS_LABELS, AccountStatus, UserFilters
 from matchmaker.accounts.models import User
 from matchmaker.deps import SettingsDep, csrf_form
@@ -82,6 +82,8 @@ def _row(actor: User, user: User) -> dict[str, object]:
         "confirm": policy.can_confirm_user(actor, user),
         "deactivate": policy.can_deactivate_user(actor, user),
         "reactivate": policy.can_reactivate_user(actor, user),
+        "locked": lockout.is_locked(user),
+        "unlock": lockout.is_locked(user) and policy.can_deactivate_user(actor, user),
     }
 
 
@@ -130,3 +132,13 @@ def reactivate(portal: PortalDep, user_id: str, next: Next = "/admin/users") -> 
     except InvalidState:
         return _back(portal, next, "error", NOT_IN_THAT_STATE)
     return _back(portal, next, "success", N_("The account is active again."))
+
+
+@router.post("/admin/users/{user_id}/unlock", dependencies=CSRF)
+def unlock(portal: PortalDep, user_id: str, next: Next = "/admin/users") -> Response:
+    actor = portal.require_user()
+    try:
+        admin.unlock(portal.db, actor=actor, user_id=user_id)
+    except InvalidState:
+        return _back(portal, next, "error", NOT_IN_THAT_STATE)
+    return _back(portal, next, "success", N_("The account is unlocked; the user may log in again."))

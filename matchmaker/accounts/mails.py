@@ -50,6 +50,21 @@ def account_confirmed(user: User, *, link: str, locale: str = i18n.DEFAULT_LOCAL
     return compose(to=user.email, subject=_(N_("Your account is confirmed")), body=body)
 
 
+def account_locked(user: User, *, link: str, locale: str = i18n.DEFAULT_LOCALE) -> EmailMessage:
+    def _(text: str) -> str:
+        return i18n.gettext(locale, text)
+
+    body = _body(
+        locale,
+        user.display_name,
+        _(N_("Your account has been locked for a while after too many failed login attempts.")),
+        _(N_("If it was not you, someone may be guessing your password. You can set a new one:")),
+        link,
+        _(N_("An administrator can also unlock the account.")),
+    )
+    return compose(to=user.email, subject=_(N_("Your account is locked")), body=body)
+
+
 def deliver(mailer: Mailer, message: EmailMessage) -> bool:
     """Send after the change is committed; a mail server's trouble never undoes it."""
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.db import Base, UTCDateTime, utcnow
@@ -32,6 +32,11 @@ class User(Base):
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None while a self-registered firm or organiser account waits for an admin.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    # Login lockout (lockout.py): failures since the last success or lock, the end of the
+    # current lock, and how many locks in a row (each one twice as long, up to a cap).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LoginSession(Base):
@@ -59,6 +64,10 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Space-separated: "read" (GET only), "write" (any method), "admin" (user administration).
+    scopes: Mapped[str] = mapped_column(
+        String(64), default="read write", server_default="read write"
+    )
 
 
 class PasswordReset(Base):

@@ -36,6 +36,8 @@ SIGNUPS: dict[str, type[registration.Signup]] = {
     "organiser": registration.OrganiserSignup,
 }
 TOKEN_DAYS = ("30", "90", "365")
+TOKEN_ACCESS = (("", N_("Everything your account may do")), ("read", N_("Read only")))
+SCOPE_LABELS = {"read": N_("read"), "write": N_("write"), "admin": N_("admin")}
 
 
 async def _validated(portal: Portal, schema: type[T]) -> tuple[FormState, T | None]:
@@ -198,6 +200,8 @@ def _account_page(
         else None,
         "tokens": accounts.list_tokens(db, user=user),
         "token_days": [(days, portal._("%(days)s days", days=days)) for days in TOKEN_DAYS],
+        "token_scopes": [(value, portal._(label)) for value, label in TOKEN_ACCESS],
+        "scope_labels": {scope: portal._(label) for scope, label in SCOPE_LABELS.items()},
         "password_form": password_form or FormState(),
         "token_form": token_form or FormState(values={"expires_in_days": "90"}),
         "new_token": new_token,
@@ -230,7 +234,13 @@ async def change_password(portal: PortalDep, settings: SettingsDep) -> Response:
         return _account_page(portal, user, status=422, password_form=state)
     # Every session ended with the change; this browser gets a fresh one.
     token = accounts.start_session(portal.db, user=user, days=settings.session_days)
-    portal.flash("success", N_("Your password has been changed. Your other sessions have ended."))
+    portal.flash(
+        "success",
+        N_(
+            "Your password has been changed. Your other sessions have ended and your API "
+            "tokens are revoked."
+        ),
+    )
     response = portal.redirect("/account")
     cookies.set_login(response, portal.request, settings, token)
     return response
@@ -242,7 +252,11 @@ async def create_token(portal: PortalDep) -> Response:
     state, data = await _validated(portal, TokenCreate)
     if data is None:
         return _account_page(portal, user, status=422, token_form=state)
-    _token, raw = accounts.issue_token(portal.db, user=user, data=data)
+    try:
+        _token, raw = accounts.issue_token(portal.db, user=user, data=data)
+    except DomainError as error:
+        _refused(error, state, portal)
+        return _account_page(portal, user, status=422, token_form=state)
     return _account_page(portal, user, status=201, new_token=raw)
 
 

@@ -155,7 +155,7 @@ def _check_free(db: Session, data: AccountSignup, *, uscc: str | None) -> None:
         errors.append(FieldError("email", EMAIL_TAKEN))
     if uscc and db.scalar(select(Enterprise.id).where(Enterprise.uscc == uscc)) is not None:
         errors.append(FieldError("uscc", USCC_TAKEN))
-    problem = security.check_password_rules(data.password)
+    problem = security.check_password_rules(data.password, email=data.email, name=data.display_name)
     if problem is not None:
         errors.append(FieldError("password", problem))
     if errors:

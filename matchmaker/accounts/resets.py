@@ -8,9 +8,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from matchmaker import i18n
-from matchmaker.accounts import mails, security
+from matchmaker.accounts import lockout, mails, security
 from matchmaker.accounts.models import PasswordReset, User
-from matchmaker.accounts.service import end_all_sessions, find_by_email
+from matchmaker.accounts.service import end_all_sessions, find_by_email, revoke_all_tokens
 from matchmaker.db import utcnow
 from matchmaker.errors import FieldError, InvalidState, ValidationFailed
 from matchmaker.i18n import N_
@@ -66,9 +66,11 @@ def check_reset(db: Session, *, token: str, now: datetime | None = None) -> User
 def complete_reset(
     db: Session, *, token: str, new_password: str, now: datetime | None = None
 ) -> User:
-    """Set the new password, use up every open link of the user and end their sessions."""
+    """Set the new password, use up every open link of the user, end their sessions and
+    revoke their API tokens (whoever knew the old password may have made some); having
+    read the mail proves ownership, so a lock after failed logins is lifted too."""
     user = check_reset(db, token=token, now=now)
-    problem = security.check_password_rules(new_password)
+    problem = security.check_password_rules(new_password, email=user.email, name=user.display_name)
     if problem is not None:
         raise ValidationFailed(problem, errors=[FieldError("password", problem)])
     moment = now or utcnow()
@@ -80,5 +82,7 @@ def complete_reset(
         .values(used_at=moment)
     )
     end_all_sessions(db, user.id)
+    revoke_all_tokens(db, user.id)
+    lockout.clear(user)
     db.commit()
     return user

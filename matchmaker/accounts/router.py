@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
-from matchmaker.accounts import cookies, service
+from matchmaker.accounts import admin, cookies, lockout, service
 from matchmaker.accounts.schemas import (
     LoginOut,
     LoginRequest,
@@ -18,9 +18,25 @@ from matchmaker.accounts.schemas import (
 )
 from matchmaker.api import problems
 from matchmaker.deps import SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep
+from matchmaker.errors import Forbidden
 from matchmaker.ratelimit.guard import limit_attempt
 
 router = APIRouter(tags=["accounts"])
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def admin_scope(request: Request, db: SessionDep) -> None:
+    """User administration through a token needs its admin scope; sessions need no scope."""
+    raw = _bearer(request)
+    if raw is not None and "admin" not in service.token_scopes(db, raw):
+        raise Forbidden(service.ADMIN_SCOPE_NEEDED)
+
+
+ADMIN_SCOPE = [Depends(admin_scope)]
 
 
 @router.post("/auth/login", response_model=LoginOut, responses=problems(401, 422, 429))
@@ -28,7 +44,9 @@ def login(
     request: Request, response: Response, db: SessionDep, settings: SettingsDep, body: LoginRequest
 ) -> LoginOut:
     limit_attempt(request, "login", body.email)
-    user = service.authenticate(db, email=body.email, password=body.password)
+    user = service.authenticate(
+        db, email=body.email, password=body.password, lockout=lockout.for_request(request)
+    )
     token = service.start_session(db, user=user, days=settings.session_days)
     csrf = cookies.set_login(response, request, settings, token)
     return LoginOut(user=UserOut.model_validate(user), csrf_token=csrf)
@@ -50,9 +68,17 @@ def me(user: CurrentUser) -> UserOut:
 
 
 @router.post("/me/password", status_code=204, responses=problems(401, 422))
-def change_password(db: SessionDep, user: CurrentUser, body: PasswordChange) -> Response:
+def change_password(
+    request: Request, db: SessionDep, user: CurrentUser, body: PasswordChange
+) -> Response:
+    """Other sessions end and other API tokens are revoked; the caller's own one stays."""
     service.change_password(
-        db, user=user, current_password=body.current_password, new_password=body.new_password
+        db,
+        user=user,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        keep_session=None if _bearer(request) else request.cookies.get(SESSION_COOKIE),
+        keep_token=_bearer(request),
     )
     return Response(status_code=204)
 
@@ -75,18 +101,40 @@ def revoke_token(db: SessionDep, user: CurrentUser, token_id: str) -> TokenOut:
     return TokenOut.model_validate(service.revoke_token(db, user=user, token_id=token_id))
 
 
-@router.get("/users", response_model=list[UserOut], responses=problems(401, 403))
+@router.get(
+    "/users", response_model=list[UserOut], responses=problems(401, 403), dependencies=ADMIN_SCOPE
+)
 def list_users(db: SessionDep, user: CurrentUser) -> list[UserOut]:
     return [UserOut.model_validate(row) for row in service.list_users(db, actor=user)]
 
 
 @router.post(
-    "/users", response_model=UserOut, status_code=201, responses=problems(401, 403, 409, 422)
+    "/users",
+    response_model=UserOut,
+    status_code=201,
+    responses=problems(401, 403, 409, 422),
+    dependencies=ADMIN_SCOPE,
 )
 def create_user(db: SessionDep, user: CurrentUser, body: UserCreate) -> UserOut:
     return UserOut.model_validate(service.create_user(db, actor=user, data=body))
 
 
-@router.patch("/users/{user_id}", response_model=UserOut, responses=problems(401, 403, 404, 422))
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserOut,
+    responses=problems(401, 403, 404, 422),
+    dependencies=ADMIN_SCOPE,
+)
 def update_user(db: SessionDep, user: CurrentUser, user_id: str, body: UserUpdate) -> UserOut:
     return UserOut.model_validate(service.update_user(db, actor=user, user_id=user_id, patch=body))
+
+
+@router.post(
+    "/users/{user_id}/unlock",
+    response_model=UserOut,
+    responses=problems(401, 403, 404, 409),
+    dependencies=ADMIN_SCOPE,
+)
+def unlock_user(db: SessionDep, user: CurrentUser, user_id: str) -> UserOut:
+    """Lift a lock after failed logins before it runs out."""
+    return UserOut.model_validate(admin.unlock(db, actor=user, user_id=user_id))

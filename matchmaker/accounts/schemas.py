@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from matchmaker.fields import Email, Name, RecordId, Role, ShortText
 
@@ -41,6 +43,7 @@ class UserOut(BaseModel):
     organisation: str | None
     is_active: bool
     created_at: datetime
+    locked_until: datetime | None = None
 
 
 class LoginRequest(BaseModel):
@@ -62,11 +65,36 @@ class PasswordChange(BaseModel):
     new_password: str = Field(min_length=1, max_length=256)
 
 
+class TokenScope(StrEnum):
+    """What an API token may do: read (GET only), write (any call), admin (manage users)."""
+
+    READ = "read"
+    WRITE = "write"
+    ADMIN = "admin"
+
+
+DEFAULT_SCOPES = (TokenScope.READ, TokenScope.WRITE)
+
+
+def scope_list(value: Any) -> Any:
+    """Scopes as a list, or as one string separated by spaces or commas ("read write")."""
+    if isinstance(value, str):
+        return [part for part in value.replace(",", " ").split() if part]
+    return value
+
+
 class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
     expires_in_days: int | None = Field(default=90, ge=1, le=3650)
+    # None: read and write, plus admin for an admin's token (what every token could before).
+    scopes: list[TokenScope] | None = Field(default=None, min_length=1)
+
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return scope_list(value)
 
 
 class TokenOut(BaseModel):
@@ -79,6 +107,12 @@ class TokenOut(BaseModel):
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+    scopes: list[TokenScope]
+
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return scope_list(value)
 
 
 class TokenCreated(TokenOut):

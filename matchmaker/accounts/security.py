@@ -9,11 +9,13 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from matchmaker.accounts import passwords
+
 _HASHER = PasswordHasher()
 # A fixed hash to verify against when the user does not exist, so timing does not reveal it.
 _DUMMY_HASH = _HASHER.hash("matchmaker-dummy-password")
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 API_TOKEN_PREFIX = "mm_"  # noqa: S105 - a visible marker, not a secret
 
 
@@ -32,15 +34,9 @@ def needs_rehash(password_hash: str) -> bool:
     return _HASHER.check_needs_rehash(password_hash)
 
 
-def check_password_rules(password: str) -> str | None:
-    """The reason a password is refused, or None."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"password must have at least {MIN_PASSWORD_LENGTH} characters"
-    if len(password) > 256:
-        return "password must have at most 256 characters"
-    if password.isdigit() or password.isalpha():
-        return "password must mix letters with digits or symbols"
-    return None
+def check_password_rules(password: str, *, email: str = "", name: str = "") -> str | None:
+    """The reason a password is refused (a catalogue message), or None; see passwords.py."""
+    return passwords.problem(password, email=email, name=name)
 
 
 def new_token(prefix: str = "") -> str:

@@ -29,6 +29,8 @@ from matchmaker.agreements.models import (
 from matchmaker.agreements.origins import Origin
 from matchmaker.agreements.providers import SigningProvider
 from matchmaker.agreements.schemas import AgreementInput
+from matchmaker.audit import actions
+from matchmaker.audit import service as audit
 from matchmaker.bus.base import MessageBus
 from matchmaker.db import utcnow
 from matchmaker.errors import (
@@ -268,6 +270,7 @@ def sign(
             signed = db.get(Agreement, agreement_id)
             if signed is not None:
                 _tell_other_side(db, signed, user, "agreement_signed")
+            audit.record(db, user, actions.AGREEMENT_SIGNED, ("agreement", agreement_id))
             db.commit()
             break
         except IntegrityError:  # another signature took the same ledger place: go again

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker import policy
+from matchmaker.audit import actions
+from matchmaker.audit import service as audit
 from matchmaker.changes import service as changes
 from matchmaker.enterprises.models import Enterprise, MeetingConsent
 from matchmaker.enterprises.schemas import (
@@ -157,6 +159,7 @@ def record_consent(db: Session, own_id: str, counterpart_id: str) -> None:
 def view(db: Session, *, actor: Actor, enterprise: Enterprise) -> EnterpriseOut:
     out = EnterpriseOut.model_validate(enterprise)
     if contact_visible(db, actor=actor, enterprise_id=enterprise.id):
+        audit.record_now(db, actor, actions.CONTACT_VIEWED, ("enterprise", enterprise.id))
         out.contact = Contact(
             name=enterprise.contact_name,
             phone=enterprise.contact_phone,

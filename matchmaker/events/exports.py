@@ -17,6 +17,8 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from matchmaker.agreements.models import Agreement, AgreementSignature
+from matchmaker.audit import actions
+from matchmaker.audit import service as audit
 from matchmaker.clock import PLATFORM_TZ
 from matchmaker.db import Base
 from matchmaker.enterprises import service as enterprises
@@ -58,6 +60,7 @@ def contact_for(db: Session, *, viewer: Actor, enterprise: Enterprise) -> Contac
     """The enterprise's contact details if `viewer` may see them (the privacy rule)."""
     if not enterprises.contact_visible(db, actor=viewer, enterprise_id=enterprise.id):
         return None
+    audit.record(db, viewer, actions.CONTACT_VIEWED, ("enterprise", enterprise.id), {"in": "xls"})
     return _contact(enterprise)
 
 
@@ -89,6 +92,7 @@ def shortlists(
         for need in records.accepted_needs
     )
     schedule = tuple(_schedule_row(records, m) for m in records.placed)
+    audit.record_now(db, actor, actions.EXPORT_EVENT, ("event", event.id), {"kind": "shortlists"})
     return ShortlistExport(event=header(event), needs=sections, schedule=schedule)
 
 
@@ -145,6 +149,7 @@ def run_sheet(
     source: RowSource = signing_rows,
 ) -> RunSheet:
     event = event_for_export(db, actor=actor, event_id=event_id, system=system)
+    audit.record_now(db, actor, actions.EXPORT_EVENT, ("event", event.id), {"kind": "runsheet"})
     return RunSheet(event=header(event), rows=build_rows(source(db, event)))
 
 

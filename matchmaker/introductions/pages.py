@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 
+from matchmaker.audit import actions
+from matchmaker.audit import service as audit
 from matchmaker.deps import csrf_form
 from matchmaker.enterprises import service as enterprises
 from matchmaker.errors import DomainError, Forbidden
@@ -95,5 +97,7 @@ def _contacts(portal: Portal, enterprise_ids: list[str]) -> dict[str, object]:
     shown: dict[str, object] = {}
     for enterprise_id in set(enterprise_ids):
         if enterprises.contact_visible(portal.db, actor=portal.user, enterprise_id=enterprise_id):
+            target = ("enterprise", enterprise_id)
+            audit.record_now(portal.db, portal.user, actions.CONTACT_VIEWED, target)
             shown[enterprise_id] = enterprises.get(portal.db, enterprise_id=enterprise_id)
     return shown

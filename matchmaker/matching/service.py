@@ -7,7 +7,9 @@ not seen (or rebuilds when they are many), so results reflect the data with no e
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +36,7 @@ from matchmaker.resources import models_dir
 if TYPE_CHECKING:
     from matchmaker.searchengine.mirror import ProfileMirror
 
+log = logging.getLogger(__name__)
 INDEX_FILE = "matching.pickle"
 FORMAT_VERSION = 6
 REBUILD_FRACTION = 0.2
@@ -208,13 +211,21 @@ class MatchingService:
             "profiles": engine.profiles,
             "needs": engine.needs,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         # Plain pickle (protocol 5): several times faster than joblib on these object graphs.
         # The file lives in the data dir, which only this installation writes.
-        with temporary.open("wb") as stream:
-            pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with temporary.open("wb") as stream:
+                pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(self.path)
+        except OSError as error:
+            # Disk full or a read-only data dir: the engine keeps answering from memory and
+            # the saved file, if any, stays as it was (stale files are caught up or rebuilt).
+            log.error("matching index not saved to %s (answering from memory): %s",
+                      self.path, error)  # fmt: skip
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
 
     def _load(self) -> _Loaded | None:
         if not self.path.exists():
@@ -223,6 +234,8 @@ class MatchingService:
             with self.path.open("rb") as stream:
                 state = pickle.load(stream)  # noqa: S301 - our own file in our own data dir
         except Exception:  # a damaged or foreign file is rebuilt, never trusted
+            return None
+        if not isinstance(state, dict):
             return None
         if state.get("version") != FORMAT_VERSION or state.get("graph") != _graph_digest():
             return None

@@ -19,6 +19,8 @@ from typing import Any
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_TOKEN = re.compile(r"[a-z0-9][a-z0-9.+\-/]*[a-z0-9+]|[a-z0-9]")
 _KEEP_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffa-z0-9]")
+# json.loads turns "\ud800" into a lone surrogate, which OpenCC cannot encode as UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # Function words and boilerplate that carry no capability; single CJK characters are
 # dropped anyway, so only multi-character words are listed.
@@ -99,7 +101,7 @@ def normalise(text: str) -> str:
     """Half-width, Simplified Chinese, lower-case Latin, single spaces."""
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
     with _t2s_lock:  # the converter object is not documented as thread-safe
         simplified = _t2s().convert(folded)
     return " ".join(simplified.lower().split())

@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import json
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,11 +221,13 @@ def _read_xlsx(path: Path, data: bytes, kind: Kind) -> Source:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise FileUnreadable(f"{path.name} is not a valid XLSX workbook ({error})") from None
-    sheet = workbook[kind.name] if kind.name in workbook.sheetnames else workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    workbook.close()
+        sheet = workbook[kind.name] if kind.name in workbook.sheetnames else workbook.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))  # read-only: parts inflate only here
+        workbook.close()
+    except Exception as error:  # a damaged zip or XML part raises many kinds of error
+        raise FileUnreadable(
+            f"{path.name} is not a valid XLSX workbook ({type(error).__name__}: {error})"
+        ) from None
     if not rows:
         return Source(path=path, total=0, records=iter(()))
     header_cells = list(rows[0])

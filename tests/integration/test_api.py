@@ -367,6 +367,7 @@ API_PATHS = {
     "/api/v1/me/tokens/{token_id}": "DELETE",
     "/api/v1/users": "GET POST",
     "/api/v1/users/{user_id}": "PATCH",
+    "/api/v1/users/{user_id}/unlock": "POST",
     "/api/v1/enterprises": "GET POST",
     "/api/v1/enterprises/{enterprise_id}": "GET PATCH DELETE",
     "/api/v1/enterprises/{enterprise_id}/consent": "POST",

@@ -1,0 +1,1 @@
+"""A user's own personal information: see it, download it, erase it (PIPL)."""
