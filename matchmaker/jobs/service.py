@@ -61,10 +61,10 @@ def submit(
 
 
 def can_view(actor: policy.Actor, job: Job) -> bool:
-    """The job's creator, organisers and admins."""
+    """The job's creator and admins: an export job's file holds one organiser's event."""
     if actor is None:
         return False
-    return actor.id == job.created_by or policy.is_admin(actor) or policy.is_organiser(actor)
+    return actor.id == job.created_by or policy.is_admin(actor)
 
 
 def visible(db: Session, *, actor: policy.Actor, job_id: str) -> Job:

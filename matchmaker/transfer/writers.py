@@ -93,10 +93,22 @@ class XlsxWriter:
         sheet.append(list(kind.fields))
         count = 0
         for record in records:
-            sheet.append([_cell_value(record[key]) for key in kind.fields])
+            sheet.append([_xlsx_cell(sheet, _cell_value(record[key])) for key in kind.fields])
             count += 1
         workbook.save(stream)
         return count
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Text starting with `=` as a text cell: openpyxl would otherwise store it as a formula,
+    which reads back as no value, so the export would not be lossless."""
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 WRITERS: dict[str, RecordWriter] = {w.name: w for w in (JsonlWriter(), CsvWriter(), XlsxWriter())}

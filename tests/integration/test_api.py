@@ -361,7 +361,8 @@ def test_enterprise_uscc_duplicate_conflict(client: TestClient, admin: Any) -> N
 API_PATHS = {
     "/api/v1/auth/login": "POST",
     "/api/v1/auth/logout": "POST",
-    "/api/v1/me": "GET",
+    "/api/v1/me": "GET DELETE",
+    "/api/v1/me/data": "GET",
     "/api/v1/me/password": "POST",
     "/api/v1/me/tokens": "GET POST",
     "/api/v1/me/tokens/{token_id}": "DELETE",
@@ -382,6 +383,7 @@ API_PATHS = {
     "/api/v1/profiles/{profile_id}/recommendations": "GET",
     "/api/v1/search/needs": "GET",
     "/api/v1/jobs/{job_id}": "GET",
+    "/api/v1/audit": "GET",
 }
 API_ROUTES = {(method, path) for path, methods in API_PATHS.items() for method in methods.split()}
 # Writes that take input (a body or a path parameter); logout takes none, so it cannot give 422.

@@ -335,10 +335,6 @@ def test_failed_import_writes_nothing_even_after_valid_rows(template: Path, tmp_
     assert all(issue.location == "enterprises.jsonl line 2" for issue in error.issues)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open bug: openpyxl writes a text starting with '=' as a formula, read back as None",
-)
 def test_xlsx_keeps_text_that_starts_with_equals(template: Path, tmp_path: Path) -> None:
     record = {"id": "eq-1", "name": "=1+1 上海", "size": "small", "description": "=HYPERLINK(1)"}
     with fresh(template, tmp_path) as first:
