@@ -11,6 +11,7 @@ from matchmaker.deps import csrf_header
 from matchmaker.schemas import Problem
 
 PROBLEM = "application/problem+json"
+BODY_TOO_LARGE = "The body is larger than MATCHMAKER_MAX_BODY_BYTES (docs/security.md, Limits)."
 MALFORMED_BODY = "The body cannot be parsed (not UTF-8, or not the declared media type)"
 
 
@@ -57,6 +58,7 @@ def document_problems(app: FastAPI) -> None:
             for operation in operations.values():
                 if "requestBody" in operation:  # a body that is not UTF-8 JSON never validates
                     operation["responses"].setdefault("400", {"description": MALFORMED_BODY})
+                    operation["responses"].setdefault("413", {"description": BODY_TOO_LARGE})
                 for status, response in operation.get("responses", {}).items():
                     if status.isdigit() and int(status) >= 400:
                         response["content"] = {PROBLEM: {"schema": reference}}

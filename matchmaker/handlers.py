@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matchmaker import i18n
 from matchmaker.api import PROBLEM
+from matchmaker.body_limit import BodyTooLarge
 from matchmaker.deps import CSRF_COOKIE
 from matchmaker.errors import DomainError, FieldError, RetryLater
 from matchmaker.i18n import N_
@@ -32,6 +33,7 @@ _TITLES = {
     500: N_("Internal server error"),
     503: N_("Service unavailable"),
 }
+TOO_LARGE = N_("The request is larger than %(limit)s bytes, the limit set by %(setting)s.")
 
 
 def _is_api(request: Request) -> bool:
@@ -109,6 +111,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no route {request.url.path}"
+    if isinstance(exc, BodyTooLarge) and not _is_api(request):
+        detail = i18n.gettext(
+            i18n.negotiate(request), TOO_LARGE, limit=exc.limit, setting=exc.setting
+        )
     return problem_response(request, exc.status_code, detail)
 
 

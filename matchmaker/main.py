@@ -16,6 +16,7 @@ from matchmaker.api import build_api_router, document_problems
 from matchmaker.audit.context import AuditContextMiddleware
 from matchmaker.audit.pages import router as audit_pages
 from matchmaker.audit.router import router as audit_api
+from matchmaker.body_limit import BodyLimitMiddleware
 from matchmaker.bus import bus_for
 from matchmaker.cache import cache_for
 from matchmaker.config import Settings, load_settings
@@ -115,6 +116,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     handlers.install(app)
     document_problems(app)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        body_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(AuditContextMiddleware)  # the client address for audit events
     app.add_middleware(SecurityHeadersMiddleware)  # CSP and friends (docs/security.md)
     return app

@@ -143,7 +143,12 @@ def authenticate(
     password counts towards the next lock, a right one clears the count.
     """
     user = find_by_email(db, email)
-    lockouts.check(user)
+    try:
+        lockouts.check(user)
+    except lockouts.AccountLocked:
+        locked = ("user", user.id if user is not None else email)  # only accounts lock
+        audit.record_now(db, user, actions.LOGIN_FAILED, locked, {"locked": True})
+        raise
     valid = security.verify_password(user.password_hash if user else None, password)
     if user is not None and not valid and user.is_active:
         lockouts.record_failure(db, user, lockout or lockouts.Lockout())

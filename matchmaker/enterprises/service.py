@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -106,6 +107,16 @@ def contact_visible(db: Session, *, actor: Actor, enterprise_id: str) -> bool:
     if actor is None or actor.enterprise_id is None:
         return False
     return have_both_agreed(db, actor.enterprise_id, enterprise_id)
+
+
+def contact_shown(db: Session, *, actor: Actor, enterprise_id: str, where: dict[str, Any]) -> bool:
+    """`contact_visible`, and an audit event when the details are about to be shown to
+    someone outside the enterprise (PIPL: who saw whose contact details, and where)."""
+    if not contact_visible(db, actor=actor, enterprise_id=enterprise_id):
+        return False
+    if actor is None or actor.enterprise_id != enterprise_id:
+        audit.record_now(db, actor, actions.CONTACT_VIEWED, ("enterprise", enterprise_id), where)
+    return True
 
 
 def have_both_agreed(db: Session, first_id: str, second_id: str) -> bool:

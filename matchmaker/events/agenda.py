@@ -160,8 +160,8 @@ def build_agenda(
         if view.meeting.status not in AGREED:
             continue
         other = view.counterpart(owner_id)
-        shown = actor is None or enterprises.contact_visible(
-            db, actor=actor, enterprise_id=other.id
+        shown = actor is None or enterprises.contact_shown(
+            db, actor=actor, enterprise_id=other.id, where={"in": "agenda", "id": event.id}
         )
         window = (
             slot_window(event.starts_at, event.slot_minutes, view.meeting.slot)

@@ -114,4 +114,8 @@ def candidates(
     result.tags = sorted({t for c in rows for t in c.enterprise.tags})
     result.certifications = sorted({x for c in rows for x in c.profile.certifications})
     result.rows = [c for c in rows if _keeps(c, filters)]
+    where = {"in": "candidates", "id": need.id}
+    for row in result.rows:
+        if row.contact_visible:  # audited only for the rows actually shown
+            enterprises.contact_shown(db, actor=actor, enterprise_id=row.enterprise.id, where=where)
     return result

@@ -132,7 +132,9 @@ def show_need(portal: PortalDep, need_id: str) -> Response:
         "full": introductions.unlocks_full_need(db, actor=user, need=need),
         "can_edit": policy.can_edit_need(user, need),
         "can_see_matches": policy.can_see_matches(user, need),
-        "contact": enterprises.contact_visible(db, actor=user, enterprise_id=need.enterprise_id),
+        "contact": enterprises.contact_shown(
+            db, actor=user, enterprise_id=need.enterprise_id, where={"in": "need", "id": need.id}
+        ),
         "close_reasons": CLOSE_REASONS,
         "answerable": [],
         "mine": [],

@@ -22,6 +22,7 @@ from matchmaker.audit.models import AppendOnlyError, AuditEvent
 from matchmaker.cli import app as cli_app
 from matchmaker.config import Settings
 from matchmaker.db import utcnow
+from matchmaker.enterprises import service as enterprises
 from matchmaker.fields import EnterpriseSize, Role
 
 
@@ -83,6 +84,32 @@ def test_viewing_contact_details_is_recorded(
     assert (event.actor_user_id, event.target_type, event.target_id) == (
         member.id, "enterprise", enterprise.id,
     )  # fmt: skip
+
+
+def test_contact_details_shown_on_need_and_candidate_pages_are_recorded(
+    client: TestClient, db: Session, make: Factory
+) -> None:
+    firm = make.enterprise(EnterpriseSize.LARGE, name="上海审计测试集成电路有限公司")
+    need = make.need(firm, title="电子特气本地化供应", description="寻找高纯NF3电子特气供应商")
+    sme = make.enterprise(name="上海审计测试特气有限公司", contact_phone="021-61234567")
+    make.profile(sme, title="高纯电子特气NF3供应", summary="高纯NF3电子特气提纯与充装")
+    firm_user, sme_user = make.user(Role.FIRM, firm), make.user(Role.SME, sme)
+
+    page_login(client, firm_user.email)
+    assert "021-61234567" not in client.get(f"/needs/{need.id}/candidates").text
+    assert _events(db, actions.CONTACT_VIEWED) == []  # hidden until both sides agree
+
+    enterprises.record_consent(db, firm.id, sme.id)
+    enterprises.record_consent(db, sme.id, firm.id)
+    db.commit()
+    assert "021-61234567" in client.get(f"/needs/{need.id}/candidates").text
+    page_login(client, sme_user.email)
+    assert client.get(f"/needs/{need.id}").status_code == 200
+    seen = [(e.actor_user_id, e.target_id, e.details) for e in _events(db, actions.CONTACT_VIEWED)]
+    assert seen == [
+        (firm_user.id, sme.id, {"in": "candidates", "id": need.id}),
+        (sme_user.id, firm.id, {"in": "need", "id": need.id}),
+    ]
 
 
 def test_event_exports_are_recorded(client: TestClient, db: Session, make: Factory) -> None:

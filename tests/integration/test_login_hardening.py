@@ -18,6 +18,8 @@ from matchmaker.accounts import passwords
 from matchmaker.accounts.models import ApiToken, LoginSession, User
 from matchmaker.accounts.schemas import TokenCreate, TokenScope
 from matchmaker.accounts.service import issue_token
+from matchmaker.audit import actions
+from matchmaker.audit.models import AuditEvent
 from matchmaker.cli import app as cli_app
 from matchmaker.config import Settings
 from matchmaker.db import utcnow
@@ -90,6 +92,15 @@ def test_lock_message_does_not_tell_whether_the_password_was_right(
     right, wrong = api_login(client, member.email), api_login(client, member.email, WRONG)
     assert (right.status_code, wrong.status_code) == (401, 401)
     assert right.json()["detail"] == wrong.json()["detail"]
+
+
+def test_attempts_on_a_locked_account_are_audited(client: TestClient, db: Any, member: Any) -> None:
+    member.locked_until = utcnow() + dt.timedelta(minutes=5)
+    db.commit()
+    api_login(client, member.email)
+    db.expire_all()
+    events = db.scalars(select(AuditEvent).where(AuditEvent.action == actions.LOGIN_FAILED)).all()
+    assert [(e.actor_user_id, e.details) for e in events] == [(member.id, {"locked": True})]
 
 
 def test_html_login_shows_the_lock_in_chinese(client: TestClient, db: Any, member: Any) -> None:
