@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint fmt demo clean bench assets
+.PHONY: run test test-postgres lint fmt demo clean bench bench-load assets
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "matchmaker needs Python 3.11 or newer"'
@@ -61,6 +61,11 @@ lint: $(VENV)/.installed-test
 fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix matchmaker tests benchmarks docs
 	$(BIN)/ruff format matchmaker tests benchmarks docs
+
+# The load mix at 50 and 200 users on 100,000 profiles (docs/benchmarks.md, Load).
+bench-load: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/load_mix.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/import_export.py

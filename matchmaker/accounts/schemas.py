@@ -31,6 +31,14 @@ class UserUpdate(BaseModel):
     organisation: ShortText | None = None
     is_active: bool | None = None
 
+    @field_validator("display_name", "role", "is_active")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Leaving a field out keeps it; sending null would empty a field every user has.
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
+
 
 class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)

@@ -138,6 +138,21 @@ def test_deactivating_user_ends_sessions_and_tokens(
     assert (me_status(session), me_status(browser(), **token)) == (401, 401)
 
 
+@pytest.mark.parametrize("field", ["role", "display_name", "is_active"])
+def test_a_null_for_a_field_every_user_has_is_refused_and_changes_nothing(
+    client: TestClient, make: Any, member: Any, field: str
+) -> None:
+    # Found by the API fuzz run: {"role": null} reached the database as a NOT NULL error.
+    admin = make.token_headers(make.user(Role.ADMIN))
+    url = f"/api/v1/users/{member.id}"
+    before = client.get("/api/v1/users", headers=admin).json()
+    response = client.patch(url, json={field: None, "organisation": "新名称"}, headers=admin)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+    assert "may not be null" in response.json()["errors"][0]["message"]
+    assert client.get("/api/v1/users", headers=admin).json() == before
+
+
 # CSRF ----------------------------------------------------------------------------------------
 
 
