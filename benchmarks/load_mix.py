@@ -57,7 +57,7 @@ def pick(data_dir: Path) -> dict[str, list[str] | list[tuple[str, list[str]]]]:
         smes = [
             row[0]
             for row in db.execute(
-                "SELECT DISTINCT enterprise_id FROM capability_profiles WHERE status = 'published' "
+                "SELECT DISTINCT enterprise_id FROM profiles WHERE status = 'published' "
                 "ORDER BY enterprise_id LIMIT 30"
             )
         ]
@@ -145,6 +145,24 @@ def prepare(env: dict[str, str], data_dir: Path) -> dict[str, object]:
     }
 
 
+def warm_up(base: str, plan: dict[str, object]) -> None:
+    """Rank and search once in each server process before measuring: the first ranking
+    loads the matching index (seconds at 100,000 profiles), which is start-up, not load."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    firm = plan["firms"][0]  # type: ignore[index]
+    with httpx.Client(base_url=base, timeout=600) as client:
+        client.get("/login")
+        form = {"email": firm["email"], "password": PASSWORD,
+                "csrf_token": client.cookies.get("mm_csrf", "")}  # fmt: skip
+        client.post("/login", data=form)
+        pages = [f"/needs/{need}/candidates" for need in firm["needs"]] * 2 + ["/needs?q=芯片"] * 6
+        with ThreadPoolExecutor(max_workers=len(pages)) as pool:
+            done = list(pool.map(lambda url: client.get(url).status_code, pages))
+    if any(status != 200 for status in done):
+        raise SystemExit(f"warm-up failed: {done}")
+
+
 def locust(
     base: str, plan: dict[str, object], users: int, seconds: int, out: Path
 ) -> dict[str, str]:
@@ -184,6 +202,11 @@ def locust(
                 f"    {row['Name']:<32} {row['Request Count']:>7} req  "
                 f"p50 {row['50%']:>5} ms  p95 {row['95%']:>6} ms  fail {row['Failure Count']}"
             )
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists():
+        with failures.open(encoding="utf-8") as stream:
+            for row in csv.DictReader(stream):
+                print(f"    failed {row['Occurrences']}x {row['Name']}: {row['Error'][:160]}")
     return next(row for row in rows if row["Name"] == "Aggregated")
 
 
@@ -216,8 +239,7 @@ def main() -> None:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.5)
-            for _ in range(4):  # each server process loads the matching index once
-                httpx.get(base + f"/needs/{plan['needs'][0]}", timeout=600)  # type: ignore[index]
+            warm_up(base, plan)
             for users in options.users:
                 print(f"{users} users, {options.seconds} s:")
                 total = locust(base, plan, users, options.seconds, root)

@@ -17,7 +17,7 @@ from matchmaker.fields import (
     Role,
 )
 from matchmaker.introductions.models import Introduction
-from matchmaker.matching.service import MatchingService
+from matchmaker.matching.rankings import Rankings
 from matchmaker.needs.models import Need
 from matchmaker.profiles.models import CapabilityProfile
 from matchmaker.shortlists.models import CandidateDecision
@@ -33,15 +33,15 @@ class Dashboard:
     items: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def for_user(db: Session, matching: MatchingService, user: User) -> Dashboard:
+def for_user(db: Session, rankings: Rankings, user: User) -> Dashboard:
     if user.role is Role.FIRM and user.enterprise_id:
-        return _firm(db, matching, user.enterprise_id)
+        return _firm(db, rankings, user.enterprise_id)
     if user.role is Role.SME and user.enterprise_id:
-        return _sme(db, matching, user.enterprise_id)
+        return _sme(db, rankings, user.enterprise_id)
     return _organiser(db, user)
 
 
-def _firm(db: Session, matching: MatchingService, enterprise_id: str) -> Dashboard:
+def _firm(db: Session, rankings: Rankings, enterprise_id: str) -> Dashboard:
     board = Dashboard(Role.FIRM)
     statuses = db.execute(
         select(Need.status, func.count()).where(Need.enterprise_id == enterprise_id)
@@ -66,16 +66,16 @@ def _firm(db: Session, matching: MatchingService, enterprise_id: str) -> Dashboa
         .order_by(Need.updated_at.desc()).limit(TOP_NEEDS)
     ).all()  # fmt: skip
     board.items["candidates"] = [
-        (need, _undecided_strong(db, matching, need)) for need in open_needs
+        (need, _undecided_strong(db, rankings, need)) for need in open_needs
     ]
     return board
 
 
-def _undecided_strong(db: Session, matching: MatchingService, need: Need) -> list[Any]:
+def _undecided_strong(db: Session, rankings: Rankings, need: Need) -> list[Any]:
     decided = set(
         db.scalars(select(CandidateDecision.profile_id).where(CandidateDecision.need_id == need.id))
     )
-    strong = [m for m in matching.match(db, need.id, 10) if m.score >= STRONG]
+    strong = [m for m in rankings.match(db, need.id, 10) if m.score >= STRONG]
     fresh = [m for m in strong if m.profile_id not in decided][:3]
     titles = _profile_titles(db, [m.profile_id for m in fresh])
     return [(m, titles.get(m.profile_id, m.profile_id)) for m in fresh]
@@ -88,7 +88,7 @@ def _profile_titles(db: Session, ids: list[str]) -> dict[str, str]:
     return {str(profile_id): str(title) for profile_id, title in rows}
 
 
-def _sme(db: Session, matching: MatchingService, enterprise_id: str) -> Dashboard:
+def _sme(db: Session, rankings: Rankings, enterprise_id: str) -> Dashboard:
     board = Dashboard(Role.SME)
     profiles = db.scalars(
         select(CapabilityProfile).where(CapabilityProfile.enterprise_id == enterprise_id)
@@ -110,7 +110,7 @@ def _sme(db: Session, matching: MatchingService, enterprise_id: str) -> Dashboar
     board.items["invitations"] = [tuple(row) for row in invitations[:TOP_NEEDS]]
     recommended: list[Any] = []
     if published:
-        matches = matching.recommend(db, published[0].id, TOP_NEEDS)
+        matches = rankings.recommend(db, published[0].id, TOP_NEEDS)
         needs = {
             n.id: n
             for n in db.scalars(select(Need).where(Need.id.in_([m.need_id for m in matches])))

@@ -34,6 +34,7 @@ from matchmaker.jobs.router import router as job_api
 from matchmaker.jobs.runner import lifespan as jobs_lifespan
 from matchmaker.mail import mailer_for
 from matchmaker.matching.cached import ResultCache
+from matchmaker.matching.rankings import Rankings
 from matchmaker.needs.candidate_pages import router as candidate_pages
 from matchmaker.needs.pages import router as need_pages
 from matchmaker.notifications.pages import router as notification_pages
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Ranked match results, shared by every process through Redis when configured.
     namespace = hashlib.sha256(settings.secret.encode()).hexdigest()[:16]
     app.state.results = ResultCache(cache_for(settings), settings.result_cache_seconds, namespace)
+    app.state.rankings = Rankings(app.state.matching, app.state.results)
     app.state.bus = bus_for(settings)  # Redis when configured, so processes share the wall
     app.state.jobs = queue_for(settings)  # Redis: `matchmaker worker` processes run the jobs
     templates = Jinja2Templates(directory=web_dir() / "templates")

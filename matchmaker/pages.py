@@ -28,7 +28,7 @@ def home(portal: PortalDep) -> Response:
 @router.get("/dashboard")
 def dashboard(portal: PortalDep) -> Response:
     user = portal.require_user()
-    board = dashboards.for_user(portal.db, portal.request.app.state.matching, user)
+    board = dashboards.for_user(portal.db, portal.request.app.state.rankings, user)
     return portal.render("dashboard.html", {"board": board})
 
 

@@ -9,12 +9,15 @@ one indexed query, far cheaper than catching the engine up and ranking.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from matchmaker.cache.base import Cache
 from matchmaker.changes import service as changes
+from matchmaker.matching.engine import Match
+from matchmaker.matching.explain import Reason
 
 TTL_SECONDS = 600
 
@@ -41,3 +44,14 @@ class ResultCache:
         value = compute()
         self.cache.set(versioned, value, self.ttl_seconds)
         return value
+
+    def ranked(self, db: Session, key: str, compute: Callable[[], list[Match]]) -> list[Match]:
+        """Ranked matches themselves, for the pages that build their rows from them (the
+        candidate list, recommendations): the ranking is the costly part of those pages."""
+        found = self.get_or_compute(db, key, lambda: {"matches": [asdict(m) for m in compute()]})
+        return [_match(item) for item in found["matches"]]
+
+
+def _match(item: dict[str, Any]) -> Match:
+    explained = [Reason(r["kind"], tuple(r["items"]), dict(r["params"])) for r in item["explained"]]
+    return Match(**{**item, "explained": explained})

@@ -14,20 +14,15 @@ from matchmaker.fields import Decision, DismissReason
 from matchmaker.i18n import N_
 from matchmaker.introductions import service as introductions
 from matchmaker.labels import choices
-from matchmaker.matching.service import MatchingService
-from matchmaker.needs.candidates import CandidateFilters, candidates
-from matchmaker.portal import Portal, PortalDep
+from matchmaker.matching.rankings import Rankings
+from matchmaker.needs.candidates import CandidateFilters, candidates, contacts_shown
+from matchmaker.portal import PortalDep
 from matchmaker.shortlists import service as shortlists
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(csrf_form)]
 Text = Annotated[str, Form(max_length=2000)]
 PAGE_SIZE = 20
-
-
-def _matching(portal: Portal) -> MatchingService:
-    service: MatchingService = portal.request.app.state.matching
-    return service
 
 
 def _blank(value: str | None) -> str | None:
@@ -54,7 +49,8 @@ def candidate_page(
         show_dismissed=show == "all",
         shortlisted_only=show == "shortlisted",
     )
-    listing = candidates(portal.db, _matching(portal), actor=user, need_id=need_id, filters=filters)
+    rankings: Rankings = portal.request.app.state.rankings
+    listing = candidates(portal.db, rankings, actor=user, need_id=need_id, filters=filters)
     reasons = [(value, portal._(text)) for value, text in choices(DismissReason)]
     query = {k: v for k, v in portal.request.query_params.items() if k != "page"}
 
@@ -62,8 +58,10 @@ def candidate_page(
         return f"/needs/{need_id}/candidates?" + urlencode({**query, "page": number})
 
     start = (page - 1) * PAGE_SIZE
+    shown = listing.rows[start : start + PAGE_SIZE]
+    contacts_shown(portal.db, actor=user, need_id=need_id, rows=shown)
     context = {
-        "page_rows": listing.rows[start : start + PAGE_SIZE],
+        "page_rows": shown,
         "page": page,
         "page_size": PAGE_SIZE,
         "url_for_page": url_for_page,

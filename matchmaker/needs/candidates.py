@@ -15,7 +15,7 @@ from matchmaker.fields import Decision
 from matchmaker.introductions.models import Introduction
 from matchmaker.matching.engine import Match
 from matchmaker.matching.paths import ChainPath, chain_path
-from matchmaker.matching.service import MatchingService
+from matchmaker.matching.rankings import Rankings
 from matchmaker.needs import service as needs
 from matchmaker.needs.models import Need
 from matchmaker.policy import Actor
@@ -72,7 +72,7 @@ def _keeps(candidate: Candidate, filters: CandidateFilters) -> bool:
 
 def candidates(
     db: Session,
-    matching: MatchingService,
+    rankings: Rankings,
     *,
     actor: Actor,
     need_id: str,
@@ -81,7 +81,8 @@ def candidates(
     need = needs.get(db, actor=actor, need_id=need_id)
     if not policy.can_see_matches(actor, need):
         raise Forbidden("only the posting firm, organisers and admins see a need's candidates")
-    matches = matching.match(db, need.id, RANKED)
+    matches = rankings.match(db, need.id, RANKED)
+    matching = rankings.service
     profile_ids = [m.profile_id for m in matches]
     profiles = {
         p.id: p
@@ -114,8 +115,12 @@ def candidates(
     result.tags = sorted({t for c in rows for t in c.enterprise.tags})
     result.certifications = sorted({x for c in rows for x in c.profile.certifications})
     result.rows = [c for c in rows if _keeps(c, filters)]
-    where = {"in": "candidates", "id": need.id}
-    for row in result.rows:
-        if row.contact_visible:  # audited only for the rows actually shown
-            enterprises.contact_shown(db, actor=actor, enterprise_id=row.enterprise.id, where=where)
     return result
+
+
+def contacts_shown(db: Session, *, actor: Actor, need_id: str, rows: list[Candidate]) -> None:
+    """Audit the contact details on the rows of the page actually shown."""
+    where = {"in": "candidates", "id": need_id}
+    for row in rows:
+        if row.contact_visible:
+            enterprises.contact_shown(db, actor=actor, enterprise_id=row.enterprise.id, where=where)

@@ -157,7 +157,11 @@ def recommendations(
     result = None
     if chosen is not None:
         result = recommended.for_profile(
-            portal.db, _matching(portal), actor=user, profile_id=chosen, limit=RECOMMENDED
+            portal.db,
+            portal.request.app.state.rankings,
+            actor=user,
+            profile_id=chosen,
+            limit=RECOMMENDED,
         )
         if result.profile not in mine:
             mine = [*mine, result.profile]

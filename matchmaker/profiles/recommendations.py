@@ -26,7 +26,7 @@ from matchmaker.profiles.models import CapabilityProfile
 
 if TYPE_CHECKING:
     from matchmaker.matching.engine import Match
-    from matchmaker.matching.service import MatchingService
+    from matchmaker.matching.rankings import Rankings
 
 # Reasons that quote words found in the need's text (see matching/explain.py).
 QUOTES_TEXT = frozenset({"terms"})
@@ -65,7 +65,12 @@ def published_profiles(db: Session, *, actor: Actor) -> list[CapabilityProfile]:
 
 
 def for_profile(
-    db: Session, matching: MatchingService, *, actor: Actor, profile_id: str, limit: int
+    db: Session,
+    rankings: Rankings,
+    *,
+    actor: Actor,
+    profile_id: str,
+    limit: int,
 ) -> Recommendations:
     """Open needs ranked for one profile, best first; a draft profile gets none."""
     profile = profiles.get(db, actor=actor, profile_id=profile_id)
@@ -73,7 +78,7 @@ def for_profile(
         raise Forbidden("only the SME itself, organisers and admins see its recommendations")
     if profile.status is not ProfileStatus.PUBLISHED:
         return Recommendations(profile, [])
-    matches = matching.recommend(db, profile_id, limit)
+    matches = rankings.recommend(db, profile_id, limit)
     ids = [m.need_id for m in matches]
     needs = {n.id: n for n in db.scalars(select(Need).where(Need.id.in_(ids)))}
     owners = {n.enterprise_id for n in needs.values()}

@@ -85,7 +85,7 @@ def test_recommendation_rows_scored_best_first(
     make.need(firm)
     make.need(firm, title="晶圆厂三氟化氮采购", description="高纯三氟化氮长期供应")
     result = recommendations.for_profile(
-        db, app.state.matching, actor=member, profile_id=gas_profile.id, limit=10
+        db, app.state.rankings, actor=member, profile_id=gas_profile.id, limit=10
     )
     scores = [row.score for row in result.rows]
     assert len(scores) >= 2
@@ -175,5 +175,9 @@ def test_firm_member_cannot_read_an_smes_recommendations(
     firm_user = make.user(Role.FIRM, firm)
     with pytest.raises(Forbidden):
         recommendations.for_profile(
-            db, app.state.matching, actor=firm_user, profile_id=gas_profile.id, limit=5
+            db,
+            app.state.rankings,
+            actor=firm_user,
+            profile_id=gas_profile.id,
+            limit=5,
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import page_login
 from fastapi.testclient import TestClient
 from services import redis_url, unique_prefix
 from sqlalchemy.orm import Session
@@ -18,12 +19,12 @@ from matchmaker.main import create_app
 
 
 class Counting:
-    """Wraps MatchingService.match, counting the rankings actually computed."""
+    """Wraps MatchingService.match (or another method), counting the rankings computed."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, method: str = "match") -> None:
         self.calls = 0
-        self.inner = app.state.matching.match
-        app.state.matching.match = self
+        self.inner = getattr(app.state.matching, method)
+        setattr(app.state.matching, method, self)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
@@ -52,6 +53,36 @@ def test_results_are_cached_until_a_record_changes(
     db.commit()
     assert client.get(scene["url"], headers=scene["headers"]).json() == first.json()
     assert counting.calls == 2
+
+
+def test_candidate_recommendation_and_dashboard_pages_rank_once_until_a_record_changes(
+    app: Any, client: TestClient, db: Session, make: Any
+) -> None:
+    firm = make.enterprise(EnterpriseSize.LARGE)
+    need = make.need(firm, title="电子特气本地化供应", description="需要NF3电子特气")
+    sme = make.enterprise()
+    profile = make.profile(sme, title="电子特气提纯", summary="NF3电子特种气体纯化")
+    ranked = {"match": Counting(app), "recommend": Counting(app, "recommend")}
+    firm_user, sme_user = make.user(Role.FIRM, firm), make.user(Role.SME, sme)
+    pages = [
+        (firm_user, f"/needs/{need.id}/candidates"),
+        (firm_user, "/dashboard"),
+        (sme_user, "/recommendations"),
+        (sme_user, "/dashboard"),
+    ]
+    for user, url in pages:
+        page_login(client, user.email)
+        first, second = client.get(url), client.get(url)
+        assert first.status_code == second.status_code == 200
+        assert "电子特气" in first.text
+    # One ranking per page (each asks for a different number of results), none repeated.
+    assert (ranked["match"].calls, ranked["recommend"].calls) == (2, 2)
+    changes.record(db, "profiles", [profile.id])
+    db.commit()
+    for user, url in pages:
+        page_login(client, user.email)
+        assert client.get(url).status_code == 200
+    assert (ranked["match"].calls, ranked["recommend"].calls) == (4, 4)
 
 
 def test_a_zero_ttl_turns_the_cache_off(
