@@ -1,6 +1,7 @@
 """Load test of a realistic mix on the 100,000-profile data set, with locust.
 
-    python benchmarks/load_mix.py [--profiles 100000] [--seconds 60] [--users 50 200]
+    python benchmarks/load_mix.py [--profiles 100000] [--seconds 120] [--spawn-rate 5]
+                                  [--users 50 200]
 
 Generates and imports synthetic data, adds accounts (30 SMEs with published profiles,
 10 large firms with open needs, one organiser) and an event whose shortlists are built,
@@ -164,7 +165,7 @@ def warm_up(base: str, plan: dict[str, object]) -> None:
 
 
 def locust(
-    base: str, plan: dict[str, object], users: int, seconds: int, out: Path
+    base: str, plan: dict[str, object], users: int, seconds: int, spawn_rate: int, out: Path
 ) -> dict[str, str]:
     env = {
         **os.environ,
@@ -182,7 +183,7 @@ def locust(
         "-u",
         str(users),
         "-r",
-        str(max(users // 10, 5)),
+        str(spawn_rate),
         "--run-time",
         f"{seconds}s",
         "--host",
@@ -214,7 +215,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--profiles", type=int, default=100_000)
     parser.add_argument("--needs", type=int, default=2_000)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=120)
+    # Users arriving (and logging in: argon2, ~0.1 CPU-second each) per second.
+    parser.add_argument("--spawn-rate", type=int, default=5)
     parser.add_argument("--users", type=int, nargs="+", default=[50, 200])
     options = parser.parse_args()
     print(machine())
@@ -241,8 +244,8 @@ def main() -> None:
                     time.sleep(0.5)
             warm_up(base, plan)
             for users in options.users:
-                print(f"{users} users, {options.seconds} s:")
-                total = locust(base, plan, users, options.seconds, root)
+                print(f"{users} users arriving {options.spawn_rate}/s, {options.seconds} s:")
+                total = locust(base, plan, users, options.seconds, options.spawn_rate, root)
                 print(
                     f"  all: {float(total['Requests/s']):.1f} req/s, p50 {total['50%']} ms, "
                     f"p95 {total['95%']} ms, p99 {total['99%']} ms, "

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     search_replicas: int = Field(default=0, ge=0)  # replicas per index; 1+ on a cluster
     # How long ranked match results stay in the cache (0: not cached); any write moves them.
     result_cache_seconds: int = Field(default=600, ge=0)
+    # Connections per process (the pool grows to twice this in bursts), and how long a
+    # request waits for one before the answer is 503 "busy".
+    database_pool_size: int = Field(default=10, ge=1)
+    database_pool_timeout_seconds: float = Field(default=10, gt=0)
     # Request bodies: forms and JSON, and forms with files (docs/security.md, Limits).
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_upload_bytes: int = Field(default=10_485_760, ge=1024)

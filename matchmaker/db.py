@@ -63,13 +63,20 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL and enforced foreign keys on every connection."""
+def make_engine(url: str, *, pool_size: int = 5, pool_timeout: float = 30) -> Engine:
+    """Create an engine; SQLite gets WAL and enforced foreign keys on every connection.
+
+    A request waits at most `pool_timeout` seconds for a connection (then 503, see
+    handlers.py); the pool may grow to twice `pool_size` under bursts.
+    """
     is_sqlite = url.startswith("sqlite")
     engine = create_engine(
         url,
         json_serializer=_json_dumps,
         connect_args={"check_same_thread": False} if is_sqlite else {},
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=pool_timeout,
     )
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -87,9 +94,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """One engine and its session factory; the app and the CLI each hold one."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 5, pool_timeout: float = 30) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool_size=pool_size, pool_timeout=pool_timeout)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     @contextmanager

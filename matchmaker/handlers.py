@@ -9,13 +9,14 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matchmaker import i18n
 from matchmaker.api import PROBLEM
 from matchmaker.body_limit import BodyTooLarge
 from matchmaker.deps import CSRF_COOKIE
-from matchmaker.errors import DomainError, FieldError, RetryLater
+from matchmaker.errors import DomainError, FieldError, RetryLater, ServiceUnavailable
 from matchmaker.i18n import N_
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ _TITLES = {
     500: N_("Internal server error"),
     503: N_("Service unavailable"),
 }
+BUSY = N_("The platform is busy; please try again in a few seconds.")
 TOO_LARGE = N_("The request is larger than %(limit)s bytes, the limit set by %(setting)s.")
 
 
@@ -118,6 +120,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return problem_response(request, exc.status_code, detail)
 
 
+async def _pool_exhausted(request: Request, exc: Exception) -> Response:
+    """Every database connection stayed busy for the pool timeout: the server is overloaded.
+    Saying so with 503 and Retry-After lets clients back off instead of seeing a 500."""
+    logger.warning(
+        "no database connection free for %s %s: %s", request.method, request.url.path, exc
+    )
+    return await _domain_error(request, ServiceUnavailable(BUSY, retry_after=5))
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(request, 500, "an unexpected error occurred; it has been logged")
@@ -127,4 +138,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(SQLAlchemyTimeout, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected)

@@ -58,7 +58,11 @@ Errors are `application/problem+json` (RFC 9457); `errors` names each invalid fi
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = (settings or load_settings()).prepared()
-    database = Database(settings.db_url)
+    database = Database(
+        settings.db_url,
+        pool_size=settings.database_pool_size,
+        pool_timeout=settings.database_pool_timeout_seconds,
+    )
     migrate.upgrade(database)
 
     app = FastAPI(

@@ -188,3 +188,25 @@ def test_the_api_document_names_the_body_limit_on_every_operation_with_a_body(
     assert all(
         "MATCHMAKER_MAX_BODY_BYTES" in op["responses"]["413"]["description"] for op in with_body
     )
+
+
+def test_a_server_out_of_database_connections_answers_503_with_retry_after(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    extra: dict[str, Any] = {"database_url": database_url} if database_url else {}
+    settings = load_settings(data_dir=tmp_path / "busy", database_pool_size=1,
+                             database_pool_timeout_seconds=0.2, **extra)  # fmt: skip
+    app = create_app(settings)
+    try:
+        headers, _ = _firm_headers(app)
+        with TestClient(app) as client:
+            engine = app.state.database.engine
+            with engine.connect(), engine.connect():  # the pool's 1 + 1 overflow, both busy
+                busy = client.get("/api/v1/needs", headers=headers)
+            assert busy.status_code == 503
+            assert busy.headers["Retry-After"] == "5"
+            assert busy.headers["content-type"].startswith(PROBLEM)
+            assert "busy" in busy.json()["detail"]
+            assert client.get("/api/v1/needs", headers=headers).status_code == 200  # recovered
+    finally:
+        app.state.database.dispose()
