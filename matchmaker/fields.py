@@ -168,6 +168,9 @@ def _no_duplicates(values: list[str]) -> list[str]:
 
 
 RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+# Text that is only looked up, never stored (a login's email): still no control characters,
+# since PostgreSQL refuses a NUL even in a query.
+LookupText = Annotated[str, AfterValidator(_no_control_chars)]
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),

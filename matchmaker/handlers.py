@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -34,6 +35,7 @@ _TITLES = {
     500: N_("Internal server error"),
     503: N_("Service unavailable"),
 }
+UNSTORABLE = "the request holds a value the database cannot store, such as a NUL character"
 BUSY = N_("The platform is busy; please try again in a few seconds.")
 TOO_LARGE = N_("The request is larger than %(limit)s bytes, the limit set by %(setting)s.")
 
@@ -129,6 +131,13 @@ async def _pool_exhausted(request: Request, exc: Exception) -> Response:
     return await _domain_error(request, ServiceUnavailable(BUSY, retry_after=5))
 
 
+async def _unstorable(request: Request, exc: Exception) -> Response:
+    """A value the database refuses (PostgreSQL: a NUL character in text, even in a query
+    parameter). The transaction is rolled back with the session; the client gets a 422."""
+    logger.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(request, 422, UNSTORABLE)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(request, 500, "an unexpected error occurred; it has been logged")
@@ -139,4 +148,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(SQLAlchemyTimeout, _pool_exhausted)
+    app.add_exception_handler(DataError, _unstorable)
     app.add_exception_handler(Exception, _unexpected)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from matchmaker.fields import Email, Name, RecordId, Role, ShortText
+from matchmaker.fields import Email, LookupText, Name, RecordId, Role, ShortText
 
 
 class UserCreate(BaseModel):
@@ -57,7 +57,7 @@ class UserOut(BaseModel):
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=1, max_length=254)
+    email: LookupText = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=256)
 
 

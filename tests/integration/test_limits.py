@@ -210,3 +210,24 @@ def test_a_server_out_of_database_connections_answers_503_with_retry_after(
             assert client.get("/api/v1/needs", headers=headers).status_code == 200  # recovered
     finally:
         app.state.database.dispose()
+
+
+def test_a_nul_in_a_login_email_is_refused_as_invalid(client: TestClient) -> None:
+    body = {"email": "a\u0000@example.cn", "password": "whatever-long-enough"}
+    response = client.post("/api/v1/auth/login", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "email"
+
+
+def test_a_value_the_database_cannot_store_is_a_422_not_a_500(
+    client: TestClient, make: Any, database_url: str | None
+) -> None:
+    # Found by the API fuzz run on PostgreSQL, which refuses NUL even in a query parameter;
+    # SQLite takes it and finds nothing.
+    make.need(make.enterprise(EnterpriseSize.LARGE), title="电子特气供应")
+    response = client.get("/api/v1/needs", params={"q": "电子\u0000特气"})
+    if database_url is None:
+        assert response.status_code == 200 and response.json()["items"] == []
+    else:
+        assert response.status_code == 422
+        assert "NUL" in response.json()["detail"]
