@@ -15,15 +15,13 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-from scratch import machine, scratch
+from scratch import free_port, machine, scratch, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(__file__).with_name("load.lua")
@@ -32,23 +30,6 @@ ANONYMOUS = {
     "need search": ["/needs", "/needs?q=电子特气", "/needs?q=封装测试", "/needs?type=technology"],
     "need page": [f"/needs/need-{n:03d}" for n in range(1, 21)],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(url: str) -> None:
-    for _ in range(600):
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer")
 
 
 def wrk(base: str, paths: list[str], seconds: int, connections: int, token: str = "") -> str:

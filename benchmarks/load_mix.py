@@ -18,23 +18,15 @@ import argparse
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
-from scratch import generate_and_import, machine, scratch
+from scratch import free_port, generate_and_import, machine, scratch, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Load-Test-2026-matchmaker!"  # noqa: S105 - a scratch database's accounts
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def cli(env: dict[str, str], *args: str) -> str:
@@ -236,12 +228,7 @@ def main() -> None:
             serve, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            for _ in range(600):
-                try:
-                    httpx.get(base + "/healthz", timeout=2)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
+            wait_for(base + "/healthz")
             warm_up(base, plan)
             for users in options.users:
                 print(f"{users} users arriving {options.spawn_rate}/s, {options.seconds} s:")

@@ -10,7 +10,6 @@ the full request time on loopback (server rendering plus HTTP). Usage:
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 import httpx
-from scratch import machine, scratch
+from scratch import free_port, machine, scratch, wait_for
 
 PASSWORD = "Demo-2026-matchmaker"  # noqa: S105 - the public demo password
 PAGES = {
@@ -36,22 +35,6 @@ PAGES = {
     "organiser@demo.example.cn": ["/dashboard", "/admin/needs", "/admin/enterprises"],
     "admin@demo.example.cn": ["/admin/users"],
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait(base: str) -> None:
-    for _ in range(300):
-        try:
-            httpx.get(base + "/", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
 
 
 def _client(base: str, email: str) -> httpx.Client:
@@ -87,14 +70,14 @@ def main() -> None:
     with scratch() as (_root, env):
         load = [sys.executable, "-m", "matchmaker", "fixtures", "load", "fixtures/demo"]
         subprocess.run(load, env=env, cwd=root_dir, check=True, capture_output=True)
-        port = _free_port()
+        port = free_port()
         serve = [sys.executable, "-m", "matchmaker", "serve", "--port", str(port)]
         server = subprocess.Popen(
             serve, env=env, cwd=root_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait(base)
+            wait_for(base + "/")
             head = (
                 f"{'user':<12} {'page':<30} {'status':>6} {'first':>8} {'p50 ms':>8} {'p95 ms':>8}"
             )

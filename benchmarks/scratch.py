@@ -1,15 +1,20 @@
-"""What the benchmarks share: a line naming the machine and a scratch data dir."""
+"""What the benchmarks share: a line naming the machine, a scratch data dir, and a free
+port with a way to wait for the server started on it."""
 
 from __future__ import annotations
 
 import os
 import platform
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import httpx
 
 
 def machine() -> str:
@@ -41,3 +46,21 @@ def generate_and_import(root: Path, env: dict[str, str], *, profiles: int, needs
             stderr=subprocess.DEVNULL,
         )
     print(f"data: {profiles} profiles, {needs} needs (generated and imported)")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(url: str) -> None:
+    """Until the server started in another process answers (any status below 500)."""
+    for _ in range(600):
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")

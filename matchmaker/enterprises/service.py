@@ -110,13 +110,22 @@ def contact_visible(db: Session, *, actor: Actor, enterprise_id: str) -> bool:
 
 
 def contact_shown(db: Session, *, actor: Actor, enterprise_id: str, where: dict[str, Any]) -> bool:
-    """`contact_visible`, and an audit event when the details are about to be shown to
-    someone outside the enterprise (PIPL: who saw whose contact details, and where)."""
+    """`contact_visible`, and an audit event when the details are about to be shown."""
     if not contact_visible(db, actor=actor, enterprise_id=enterprise_id):
         return False
-    if actor is None or actor.enterprise_id != enterprise_id:
-        audit.record_now(db, actor, actions.CONTACT_VIEWED, ("enterprise", enterprise_id), where)
+    contacts_seen(db, actor=actor, enterprise_ids=[enterprise_id], where=where)
     return True
+
+
+def contacts_seen(
+    db: Session, *, actor: Actor, enterprise_ids: list[str], where: dict[str, Any]
+) -> None:
+    """Audit (and commit) contact details shown to someone outside the enterprise (PIPL:
+    who saw whose contact details, and where); the caller has checked they may see them."""
+    for enterprise_id in enterprise_ids:
+        if actor is None or actor.enterprise_id != enterprise_id:
+            audit.record(db, actor, actions.CONTACT_VIEWED, ("enterprise", enterprise_id), where)
+    db.commit()
 
 
 def have_both_agreed(db: Session, first_id: str, second_id: str) -> bool:

@@ -1,6 +1,7 @@
-"""Rankings for the portal's pages, answered from the result cache.
+"""Rankings for the match API and the portal's pages, answered from the result cache.
 
-The candidate list, the recommendations page and the dashboards all start from a ranking,
+The match API, the candidate list, the recommendations page and the dashboards all start
+from a ranking,
 which is the costly part of each (tens of milliseconds at 100,000 profiles); the rows built
 around it (decisions, introductions, names) are read fresh on every view. A ranking is
 cached until any record changes (`ResultCache`), in Redis across processes when configured.

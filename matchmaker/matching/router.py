@@ -10,15 +10,14 @@ from matchmaker import policy
 from matchmaker.api import problems
 from matchmaker.deps import CurrentUser, SessionDep
 from matchmaker.errors import Forbidden
-from matchmaker.matching.cached import ResultCache
 from matchmaker.matching.engine import Match
+from matchmaker.matching.rankings import Rankings
 from matchmaker.matching.schemas import (
     NeedMatches,
     NeedMatchOut,
     ProfileMatchOut,
     ProfileRecommendations,
 )
-from matchmaker.matching.service import MatchingService
 from matchmaker.needs import service as needs
 from matchmaker.profiles import service as profiles
 
@@ -31,14 +30,9 @@ def _scored(match: Match, enterprise_id: str) -> dict[str, Any]:
             "reasons": match.reasons, "features": match.features}  # fmt: skip
 
 
-def _service(request: Request) -> MatchingService:
-    service: MatchingService = request.app.state.matching
-    return service
-
-
-def _results(request: Request) -> ResultCache:
-    results: ResultCache = request.app.state.results
-    return results
+def _rankings(request: Request) -> Rankings:
+    rankings: Rankings = request.app.state.rankings
+    return rankings
 
 
 @router.get(
@@ -51,18 +45,14 @@ def need_matches(
     if not policy.can_see_matches(user, need):
         raise Forbidden("only the posting firm, organisers and admins see a need's candidates")
 
-    def rank() -> dict[str, Any]:
-        matches = _service(request).match(db, need_id, limit)
-        return NeedMatches(
-            need_id=need_id,
-            matches=[
-                ProfileMatchOut(profile_id=m.profile_id, **_scored(m, m.profile_enterprise_id))
-                for m in matches
-            ],
-        ).model_dump(mode="json")
-
-    key = f"need-matches:{need_id}:{limit}"
-    return NeedMatches.model_validate(_results(request).get_or_compute(db, key, rank))
+    matches = _rankings(request).match(db, need_id, limit)
+    return NeedMatches(
+        need_id=need_id,
+        matches=[
+            ProfileMatchOut(profile_id=m.profile_id, **_scored(m, m.profile_enterprise_id))
+            for m in matches
+        ],
+    )
 
 
 @router.get(
@@ -77,14 +67,10 @@ def profile_recommendations(
     if not policy.can_see_recommendations(user, profile):
         raise Forbidden("only the SME itself, organisers and admins see its recommendations")
 
-    def rank() -> dict[str, Any]:
-        matches = _service(request).recommend(db, profile_id, limit)
-        return ProfileRecommendations(
-            profile_id=profile_id,
-            matches=[
-                NeedMatchOut(need_id=m.need_id, **_scored(m, m.need_enterprise_id)) for m in matches
-            ],
-        ).model_dump(mode="json")
-
-    key = f"recommendations:{profile_id}:{limit}"
-    return ProfileRecommendations.model_validate(_results(request).get_or_compute(db, key, rank))
+    matches = _rankings(request).recommend(db, profile_id, limit)
+    return ProfileRecommendations(
+        profile_id=profile_id,
+        matches=[
+            NeedMatchOut(need_id=m.need_id, **_scored(m, m.need_enterprise_id)) for m in matches
+        ],
+    )

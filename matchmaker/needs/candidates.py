@@ -120,7 +120,7 @@ def candidates(
 
 def contacts_shown(db: Session, *, actor: Actor, need_id: str, rows: list[Candidate]) -> None:
     """Audit the contact details on the rows of the page actually shown."""
-    where = {"in": "candidates", "id": need_id}
-    for row in rows:
-        if row.contact_visible:
-            enterprises.contact_shown(db, actor=actor, enterprise_id=row.enterprise.id, where=where)
+    shown = [row.enterprise.id for row in rows if row.contact_visible]
+    enterprises.contacts_seen(
+        db, actor=actor, enterprise_ids=shown, where={"in": "candidates", "id": need_id}
+    )
